@@ -1,0 +1,253 @@
+package io.connecta.profiles;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connecta.common.test.Http;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The profiles API over real HTTP; the subclasses pick the database. */
+@CamelSpringBootTest
+@SpringBootTest(classes = ProfilesTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class AbstractProfilesApiTest {
+
+    static final String UPPER = """
+            {"id":"upper","name":"Upper","executable":"sample-cu",
+             "args":["--mode","upper","${input}","${output}"],"output":"out.dat","timeoutSeconds":60}""";
+
+    final ObjectMapper mapper = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Http http;
+
+    @BeforeEach
+    void cleanTable() {
+        jdbc.update("DELETE FROM cu_profile");
+        http = new Http("http://127.0.0.1:" + port + "/api/v1");
+    }
+
+    int rows() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM cu_profile", Integer.class);
+    }
+
+    String rowSnapshot() {
+        return jdbc.queryForList("SELECT * FROM cu_profile ORDER BY id").toString();
+    }
+
+    static void assertProblem(Http.Response r, int status, String detailMentions) {
+        assertThat(r.status()).as("status of %s", r).isEqualTo(status);
+        assertThat(r.contentType()).as("problem media type of %s", r).startsWith("application/problem+json");
+        JsonNode body = r.json();
+        assertThat(body.path("status").asInt()).as("status field of %s", r).isEqualTo(status);
+        assertThat(body.path("detail").asText()).as("detail of %s", r).contains(detailMentions);
+    }
+
+    @Test
+    void profileIsCreatedReadUpdatedAndDeleted() {
+        Http.Response created = http.postJson("/profiles", UPPER);
+        assertThat(created.status()).as("create: %s", created).isEqualTo(201);
+        assertThat(created.header("Location")).isEqualTo("/api/v1/profiles/upper");
+        JsonNode p = created.json();
+        assertThat(p.path("version").asLong()).isEqualTo(1);
+        assertThat(p.path("successExitCodes").toString()).as("default exit codes").isEqualTo("[0]");
+        assertThat(p.path("createdAt").asText()).as("ISO timestamp").matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(rows()).isEqualTo(1);
+
+        Http.Response read = http.get("/profiles/upper");
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.json()).as("read returns what create returned").isEqualTo(p);
+
+        ObjectNode change = (ObjectNode) read.json();
+        change.put("name", "Upper case");
+        change.put("timeoutSeconds", 120);
+        Http.Response updated = http.putJson("/profiles/upper", change.toString());
+        assertThat(updated.status()).as("update: %s", updated).isEqualTo(200);
+        assertThat(updated.json().path("version").asLong()).isEqualTo(2);
+        assertThat(http.get("/profiles/upper").json().path("name").asText()).isEqualTo("Upper case");
+        assertThat(http.get("/profiles/upper").json().path("timeoutSeconds").asInt()).isEqualTo(120);
+        assertThat(http.get("/profiles/upper").json().path("createdAt")).isEqualTo(p.path("createdAt"));
+
+        Http.Response deleted = http.delete("/profiles/upper");
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(rows()).isZero();
+        assertProblem(http.get("/profiles/upper"), 404, "upper");
+    }
+
+    @Test
+    void listIsOrderedByIdAndPaged() {
+        for (String id : List.of("delta", "alpha", "echo", "charlie", "bravo")) {
+            assertThat(http.postJson("/profiles", UPPER.replace("\"upper\"", "\"" + id + "\"")).status()).isEqualTo(201);
+        }
+        JsonNode all = http.get("/profiles").json();
+        assertThat(ids(all)).containsExactly("alpha", "bravo", "charlie", "delta", "echo");
+        assertThat(all.path("total").asLong()).isEqualTo(5);
+
+        JsonNode page = http.get("/profiles?limit=2&offset=1").json();
+        assertThat(ids(page)).containsExactly("bravo", "charlie");
+        assertThat(page.path("total").asLong()).isEqualTo(5);
+        assertThat(page.path("limit").asInt()).isEqualTo(2);
+        assertThat(page.path("offset").asInt()).isEqualTo(1);
+        assertThat(ids(http.get("/profiles?limit=2&offset=4").json())).containsExactly("echo");
+    }
+
+    @ParameterizedTest(name = "limit={0} offset={1}")
+    @CsvSource({"0,0,limit", "501,0,limit", "abc,0,limit", "10,-1,offset", "10,x,offset"})
+    void badPagingIsRejectedWith400(String limit, String offset, String names) {
+        assertProblem(http.get("/profiles?limit=" + limit + "&offset=" + offset), 400, names);
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("items").forEach(n -> ids.add(n.path("id").asText()));
+        return ids;
+    }
+
+    @Test
+    void malformedJsonIsRejectedWith400AndChangesNothing() {
+        assertProblem(http.postJson("/profiles", "{\"id\":\"x\", \"name\": "), 400, "JSON");
+        assertProblem(http.postJson("/profiles", "[1,2]"), 400, "");
+        assertThat(rows()).isZero();
+    }
+
+    @Test
+    void fieldOfTheWrongTypeIsRejectedWith400NamingIt() {
+        assertProblem(http.postJson("/profiles", UPPER.replace("\"timeoutSeconds\":60", "\"timeoutSeconds\":\"soon\"")),
+                400, "timeoutSeconds");
+        assertProblem(http.postJson("/profiles", UPPER.replace("\"timeoutSeconds\":60", "\"timeoutSeconds\":1.5")),
+                400, "timeoutSeconds");
+        assertProblem(http.postJson("/profiles", UPPER.replace("\"output\"", "\"outptu\"")), 400, "outptu");
+        assertThat(rows()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "id with capitals          | \"id\":\"upper\"          | \"id\":\"Upper\"                   | id",
+            "id too long               | \"id\":\"upper\"          | \"id\":\"a1234567890123456789012345678901234567890123456789012345678901234\" | id",
+            "id with a slash           | \"id\":\"upper\"          | \"id\":\"a/b\"                     | id",
+            "missing id                | \"id\":\"upper\",         | ''                               | id",
+            "missing name              | \"name\":\"Upper\",       | ''                               | name",
+            "timeout zero              | \"timeoutSeconds\":60    | \"timeoutSeconds\":0              | timeoutSeconds",
+            "timeout over a day        | \"timeoutSeconds\":60    | \"timeoutSeconds\":86401          | timeoutSeconds",
+            "executable not allowed    | \"executable\":\"sample-cu\" | \"executable\":\"/bin/rm\"     | executable",
+            "unknown placeholder       | \"${output}\"]           | \"${output}\",\"${home}\"]         | args[4]",
+            "output is a path          | \"output\":\"out.dat\"    | \"output\":\"../etc/passwd\"       | output",
+            "exit code out of range    | \"timeoutSeconds\":60    | \"timeoutSeconds\":60,\"successExitCodes\":[0,256] | successExitCodes[1]",
+            "bad env name              | \"timeoutSeconds\":60    | \"timeoutSeconds\":60,\"env\":{\"A-B\":\"x\"} | env.A-B",
+    })
+    void invalidFieldIsRejectedWith422NamingTheField(String why, String from, String to, String field) {
+        String body = UPPER.replace(from.trim(), to.trim());
+        assertThat(body).as("the case '%s' changes the body", why).isNotEqualTo(UPPER);
+        Http.Response r = http.postJson("/profiles", body);
+        assertProblem(r, 422, field);
+        assertThat(r.json().path("errors").toString()).as("field list").contains("\"field\":\"" + field + "\"");
+        assertThat(rows()).as("nothing stored for %s", why).isZero();
+    }
+
+    @Test
+    void duplicateIdIsRejectedWith409() {
+        assertThat(http.postJson("/profiles", UPPER).status()).isEqualTo(201);
+        String before = rowSnapshot();
+        assertProblem(http.postJson("/profiles", UPPER.replace("\"Upper\"", "\"Another\"")), 409, "exists");
+        assertThat(rowSnapshot()).as("the first profile is untouched").isEqualTo(before);
+    }
+
+    @Test
+    void staleVersionIsRejectedWith409() {
+        JsonNode v1 = http.postJson("/profiles", UPPER).json();
+        ObjectNode first = v1.deepCopy();
+        first.put("name", "first writer");
+        assertThat(http.putJson("/profiles/upper", first.toString()).status()).isEqualTo(200);
+        String before = rowSnapshot();
+
+        ObjectNode second = v1.deepCopy();
+        second.put("name", "second writer, stale");
+        assertProblem(http.putJson("/profiles/upper", second.toString()), 409, "newer version");
+        assertThat(rowSnapshot()).as("the stale write changed nothing").isEqualTo(before);
+        assertThat(http.get("/profiles/upper").json().path("name").asText()).isEqualTo("first writer");
+    }
+
+    @Test
+    void updateWithoutVersionOrWithAnotherIdIsRejected() {
+        http.postJson("/profiles", UPPER);
+        String before = rowSnapshot();
+        assertProblem(http.putJson("/profiles/upper", UPPER), 422, "version");
+        ObjectNode other = http.get("/profiles/upper").json().deepCopy();
+        other.put("id", "other");
+        assertProblem(http.putJson("/profiles/upper", other.toString()), 422, "id");
+        assertThat(rowSnapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void unknownIdIsAnswered404() {
+        ObjectNode body = (ObjectNode) http.postJson("/profiles", UPPER).json();
+        body.put("id", "nope");
+        assertProblem(http.get("/profiles/nope"), 404, "nope");
+        assertProblem(http.putJson("/profiles/nope", body.toString()), 404, "nope");
+        assertProblem(http.delete("/profiles/nope"), 404, "nope");
+        assertProblem(http.get("/profiles/NOT..valid"), 404, "NOT..valid");
+        assertThat(rows()).isEqualTo(1);
+    }
+
+    @Test
+    void wrongMediaTypeIsRejectedWith415() {
+        assertProblem(http.send("POST", "/profiles", "text/plain", UPPER.getBytes()), 415, "text/plain");
+        assertProblem(http.send("POST", "/profiles", "application/xml", "<p/>".getBytes()), 415, "application/xml");
+        assertThat(rows()).isZero();
+    }
+
+    @Test
+    void oversizedBodyIsRejectedWith413() {
+        String big = UPPER.replace("\"Upper\"", "\"" + "x".repeat(70_000) + "\"");
+        assertProblem(http.postJson("/profiles", big), 413, "limit");
+        assertThat(rows()).isZero();
+    }
+
+    @Test
+    void hostileStringsAreStoredAndReturnedByteForByte() throws Exception {
+        String name = "Robert'); DROP TABLE cu_profile; -- \"quoted\" \\back\\slash";
+        String description = "1' OR '1'='1; SELECT * FROM pg_user; /* comment */ ünïcödé ✓ 😀 \t tab";
+        ObjectNode p = (ObjectNode) mapper.readTree(UPPER);
+        p.put("name", name);
+        p.put("description", description);
+        p.putArray("args").add("--stderr").add("'; DELETE FROM cu_profile; --").add("${input}").add("${output}");
+        p.putObject("env").put("QUOTE", "a\"b'c;d").put("SQL", "'); TRUNCATE cu_profile; --");
+        assertThat(http.postJson("/profiles", p.toString()).status()).isEqualTo(201);
+
+        JsonNode back = http.get("/profiles/upper").json();
+        assertThat(back.path("name").asText()).isEqualTo(name);
+        assertThat(back.path("description").asText()).isEqualTo(description);
+        assertThat(back.path("args")).isEqualTo(p.path("args"));
+        assertThat(back.path("env")).isEqualTo(p.path("env"));
+        assertThat(rows()).as("the table is intact").isEqualTo(1);
+    }
+
+    @Test
+    void openApiDocumentDescribesTheProfileOperations() {
+        Http.Response doc = http.get("/openapi.json");
+        assertThat(doc.status()).isEqualTo(200);
+        JsonNode paths = doc.json().path("paths");
+        assertThat(paths.path("/profiles").has("get")).isTrue();
+        assertThat(paths.path("/profiles").has("post")).isTrue();
+        assertThat(paths.path("/profiles/{profileId}").has("put")).isTrue();
+        assertThat(paths.path("/profiles/{profileId}").has("delete")).isTrue();
+        assertThat(paths.path("/profiles").path("post").path("responses").has("422")).isTrue();
+    }
+}
