@@ -1,0 +1,23 @@
+package io.connecta.common.blob;
+
+/**
+ * The blob store contract: two internal endpoints, whichever implementation {@code connecta.blob.store} selects
+ * ({@code local} folder by default, {@code azure} for Azure Blob Storage).
+ * <ul>
+ *   <li>{@link #PUT}: body = the content (InputStream, File or bytes; streamed), header {@link #BLOB_ID};
+ *       afterwards header {@link #BLOB_SIZE} holds the stored size in bytes.</li>
+ *   <li>{@link #GET}: header {@link #BLOB_ID}; afterwards the body is an InputStream of the content (the caller
+ *       reads it to the end or closes it) and {@link #BLOB_SIZE} the size. An unknown id throws
+ *       {@link BlobNotFoundException}.</li>
+ * </ul>
+ */
+public final class BlobStore {
+
+    public static final String PUT = "direct:blob-put";
+    public static final String GET = "direct:blob-get";
+    public static final String BLOB_ID = "ConnectaBlobId";
+    public static final String BLOB_SIZE = "ConnectaBlobSize";
+
+    private BlobStore() {
+    }
+}
