@@ -16,6 +16,9 @@ import java.util.List;
 @Component
 public class ProblemResponses {
 
+    /** Exchange property: the request path a problem refers to, for routes that rewrite the HTTP headers. */
+    public static final String INSTANCE = "connectaProblemInstance";
+
     private final ObjectMapper json;
 
     public ProblemResponses(ObjectMapper json) {
@@ -25,8 +28,11 @@ public class ProblemResponses {
     public void write(Exchange exchange, int status, String detail, List<FieldError> errors) {
         Message in = exchange.getMessage();
         HttpStatus httpStatus = HttpStatus.resolve(status);
+        // a full URL in the header is the target of an outgoing call made on the way, not this request's path
+        String uri = in.getHeader(Exchange.HTTP_URI, String.class);
+        String instance = exchange.getProperty(INSTANCE, uri != null && uri.startsWith("/") ? uri : null, String.class);
         Problem problem = new Problem("about:blank", httpStatus == null ? "HTTP " + status : httpStatus.getReasonPhrase(),
-                status, detail, in.getHeader(Exchange.HTTP_URI, String.class), errors);
+                status, detail, instance, errors);
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);

@@ -1,0 +1,75 @@
+package io.connecta.orchestrator.api;
+
+import io.connecta.common.problem.Problem;
+import io.connecta.orchestrator.registry.WorkerView;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.model.rest.RestParamType;
+import org.springframework.stereotype.Component;
+
+/** The FE API ({@code /api/fe/v1}) for the Angular front end. */
+@Component
+public class FeApiRestRoutes extends RouteBuilder {
+
+    private static final String JSON = "application/json";
+
+    @Override
+    public void configure() {
+        rest("/fe/v1/workers").description("Registered worker instances")
+                .produces(JSON)
+                .get().id("rest-worker-list").description("Every registered worker instance, UP or DOWN")
+                    .outType(WorkerView[].class)
+                    .responseMessage().code(200).message("the workers").endResponseMessage()
+                    .to("direct:worker-list");
+
+        // raw passthrough: the worker's status, content type and body come back unchanged
+        rest("/fe/v1/worker-types/{workerType}/profiles").description("Profiles of a worker type, served by a live worker of it")
+                .bindingMode(RestBindingMode.off).produces(JSON)
+
+                .get().id("rest-passthrough-list").description("List the profiles (paged: limit, offset)")
+                    .param().name("workerType").type(RestParamType.path).required(true).endParam()
+                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false).endParam()
+                    .param().name("offset").type(RestParamType.query).dataType("integer").required(false).endParam()
+                    .responseMessage().code(200).message("a page of profiles, as the worker gives it").endResponseMessage()
+                    .responseMessage().code(404).message("unknown worker type").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(504).message("the worker did not answer in time").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:profile-passthrough")
+
+                .post().id("rest-passthrough-create").description("Create a profile").consumes(JSON)
+                    .param().name("workerType").type(RestParamType.path).required(true).endParam()
+                    .param().name("body").type(RestParamType.body).required(true).endParam()
+                    .responseMessage().code(201).message("created").endResponseMessage()
+                    .responseMessage().code(400).message("the worker's answer to bad input").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(409).message("a profile with this id exists").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(422).message("invalid field").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:profile-passthrough")
+
+                .get("/{profileId}").id("rest-passthrough-get").description("Read one profile")
+                    .param().name("workerType").type(RestParamType.path).required(true).endParam()
+                    .param().name("profileId").type(RestParamType.path).required(true).endParam()
+                    .responseMessage().code(200).message("the profile").endResponseMessage()
+                    .responseMessage().code(404).message("no such profile or worker type").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:profile-passthrough")
+
+                .put("/{profileId}").id("rest-passthrough-update").description("Replace a profile (send the version you read)")
+                    .consumes(JSON)
+                    .param().name("workerType").type(RestParamType.path).required(true).endParam()
+                    .param().name("profileId").type(RestParamType.path).required(true).endParam()
+                    .param().name("body").type(RestParamType.body).required(true).endParam()
+                    .responseMessage().code(200).message("updated").endResponseMessage()
+                    .responseMessage().code(409).message("stale version").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:profile-passthrough")
+
+                .delete("/{profileId}").id("rest-passthrough-delete").description("Delete a profile")
+                    .param().name("workerType").type(RestParamType.path).required(true).endParam()
+                    .param().name("profileId").type(RestParamType.path).required(true).endParam()
+                    .responseMessage().code(204).message("deleted").endResponseMessage()
+                    .responseMessage().code(404).message("no such profile").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:profile-passthrough");
+    }
+}

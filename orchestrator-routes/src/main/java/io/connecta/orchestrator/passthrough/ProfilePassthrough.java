@@ -1,0 +1,157 @@
+package io.connecta.orchestrator.passthrough;
+
+import io.connecta.common.problem.ApiProblemException;
+import io.connecta.common.problem.ProblemResponses;
+import io.connecta.orchestrator.registry.RegistryProperties;
+import io.connecta.orchestrator.registry.WorkerRegistrationValidator;
+import io.connecta.orchestrator.registry.WorkerView;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * The steps of {@link ProfilePassthroughRoutes}: pick live workers of a type (round robin), aim each attempt at
+ * the next one, and shape the answer. Targets come only from the registry, never from the request.
+ */
+@Component
+public class ProfilePassthrough {
+
+    static final String REQUEST = "connectaPassthroughRequest";
+    static final String CANDIDATES = "connectaPassthroughCandidates";
+    static final String ATTEMPT = "connectaPassthroughAttempt";
+    static final String ANSWERED = "connectaPassthroughAnswered";
+    static final String TIMED_OUT = "connectaPassthroughTimedOut";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfilePassthrough.class);
+    private static final Pattern PROFILE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern PAGING = Pattern.compile("[0-9]{1,10}");
+
+    private final RegistryProperties registry;
+    private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
+
+    public ProfilePassthrough(RegistryProperties registry) {
+        this.registry = registry;
+    }
+
+    /** The part of the request that is forwarded, kept so each attempt can send it again. */
+    record Request(String workerType, String method, String path, String query, String contentType, byte[] body) {
+    }
+
+    public void captureRequest(Exchange e) {
+        Message in = e.getMessage();
+        e.setProperty(ProblemResponses.INSTANCE, in.getHeader(Exchange.HTTP_URI, String.class));
+        String type = in.getHeader("workerType", String.class);
+        if (type == null || !WorkerRegistrationValidator.WORKER_TYPE.matcher(type).matches()) {
+            throw ApiProblemException.notFound("unknown worker type '" + type + "'");
+        }
+        String profileId = in.getHeader("profileId", String.class);
+        String path = "/api/v1/profiles";
+        if (profileId != null) {
+            if (!PROFILE_ID.matcher(profileId).matches()) {
+                throw ApiProblemException.notFound("no profile with id '" + profileId + "'");
+            }
+            path += "/" + profileId;
+        }
+        List<String> query = new ArrayList<>();
+        for (String name : List.of("limit", "offset")) {
+            String value = in.getHeader(name, String.class);
+            if (value != null) {
+                // a bad value goes through as a harmless placeholder so the worker answers with its own 400
+                query.add(name + "=" + (PAGING.matcher(value).matches() ? value : "invalid"));
+            }
+        }
+        byte[] body = in.getBody(byte[].class);
+        e.setProperty(REQUEST, new Request(type, in.getHeader(Exchange.HTTP_METHOD, String.class), path,
+                query.isEmpty() ? null : String.join("&", query), in.getHeader(Exchange.CONTENT_TYPE, String.class),
+                body == null || body.length == 0 ? null : body));
+        in.setHeader("workerType", type);
+    }
+
+    /** Body: every registered worker of the type. Leaves the live ones, rotated, in a property. */
+    public void chooseCandidates(Exchange e) {
+        Request request = e.getProperty(REQUEST, Request.class);
+        @SuppressWarnings("unchecked")
+        List<WorkerView> all = e.getMessage().getBody(List.class);
+        if (all.isEmpty() && !registry.getWorkerTypes().contains(request.workerType())) {
+            throw ApiProblemException.notFound("unknown worker type '" + request.workerType() + "'");
+        }
+        List<WorkerView> live = new ArrayList<>(all.stream().filter(w -> w.status() == WorkerView.WorkerStatus.UP).toList());
+        if (live.isEmpty()) {
+            throw new ApiProblemException(503, "no live worker of type '" + request.workerType() + "'");
+        }
+        int start = Math.floorMod(cursors.computeIfAbsent(request.workerType(), t -> new AtomicInteger()).getAndIncrement(),
+                live.size());
+        Collections.rotate(live, -start);
+        e.setProperty(CANDIDATES, live);
+        e.setProperty(ATTEMPT, 0);
+    }
+
+    public boolean hasNextCandidate(Exchange e) {
+        return !e.getProperty(ANSWERED, false, Boolean.class)
+                && e.getProperty(ATTEMPT, Integer.class) < e.getProperty(CANDIDATES, List.class).size();
+    }
+
+    public void aimAtNextCandidate(Exchange e) {
+        Request request = e.getProperty(REQUEST, Request.class);
+        int attempt = e.getProperty(ATTEMPT, Integer.class);
+        WorkerView target = (WorkerView) e.getProperty(CANDIDATES, List.class).get(attempt);
+        e.setProperty(ATTEMPT, attempt + 1);
+        Message out = e.getMessage();
+        // nothing of the caller's request reaches the worker except what is set here
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_URI, target.baseUrl() + request.path());
+        out.setHeader(Exchange.HTTP_METHOD, request.method());
+        out.setHeader("Accept", "application/json, application/problem+json");
+        if (request.query() != null) {
+            out.setHeader(Exchange.HTTP_QUERY, request.query());
+        }
+        if (request.body() != null) {
+            out.setHeader(Exchange.CONTENT_TYPE, request.contentType());
+        }
+        out.setBody(request.body());
+    }
+
+    public void attemptFailed(Exchange e) {
+        Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof SocketTimeoutException) {
+            e.setProperty(TIMED_OUT, true);
+        }
+        LOG.warn("Worker at {} did not answer ({}); trying the next one", e.getMessage().getHeader(Exchange.HTTP_URI),
+                cause == null ? "?" : cause.toString());
+    }
+
+    /** Keeps the worker's status, content type and body; rewrites its Location into the orchestrator's path. */
+    public void shapeAnswer(Exchange e) {
+        Request request = e.getProperty(REQUEST, Request.class);
+        if (!e.getProperty(ANSWERED, false, Boolean.class)) {
+            if (e.getProperty(TIMED_OUT, false, Boolean.class)) {
+                throw new ApiProblemException(504, "no worker of type '" + request.workerType() + "' answered in time");
+            }
+            throw new ApiProblemException(503, "no worker of type '" + request.workerType() + "' could be reached");
+        }
+        Message m = e.getMessage();
+        Object status = m.getHeader(Exchange.HTTP_RESPONSE_CODE);
+        Object contentType = m.getHeader(Exchange.CONTENT_TYPE);
+        String location = m.getHeader("Location", String.class);
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        if (contentType != null) {
+            m.setHeader(Exchange.CONTENT_TYPE, contentType);
+        }
+        if (location != null && location.startsWith("/api/v1/profiles")) {
+            m.setHeader("Location", "/api/fe/v1/worker-types/" + request.workerType()
+                    + location.substring("/api/v1".length()));
+        }
+    }
+}

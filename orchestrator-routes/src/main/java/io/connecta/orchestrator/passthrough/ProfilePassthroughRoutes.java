@@ -1,0 +1,42 @@
+package io.connecta.orchestrator.passthrough;
+
+import io.connecta.common.problem.ProblemRouteConfiguration;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+
+/**
+ * Front-end profile calls forwarded to a live worker of the type. Workers are tried in turn: one that cannot be
+ * reached or does not answer in time is skipped; the first answer, whatever its status, is passed back unchanged.
+ */
+@Component
+public class ProfilePassthroughRoutes extends RouteBuilder {
+
+    private final ProfilePassthrough passthrough;
+
+    public ProfilePassthroughRoutes(ProfilePassthrough passthrough) {
+        this.passthrough = passthrough;
+    }
+
+    @Override
+    public void configure() {
+        from("direct:profile-passthrough").routeId("profile-passthrough").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .process(passthrough::captureRequest)
+                .to("direct:workers-of-type")
+                .process(passthrough::chooseCandidates)
+                .loopDoWhile(method(passthrough, "hasNextCandidate"))
+                    .process(passthrough::aimAtNextCandidate)
+                    .doTry()
+                        // the target URI comes from the CamelHttpUri header set above
+                        .to("http://registered-worker?throwExceptionOnFailure=false"
+                                + "&connectTimeout={{connecta.orchestrator.passthrough.connect-timeout-ms:2000}}"
+                                + "&responseTimeout={{connecta.orchestrator.passthrough.response-timeout-ms:10000}}")
+                        .setProperty(ProfilePassthrough.ANSWERED, constant(true))
+                    .doCatch(IOException.class)
+                        .process(passthrough::attemptFailed)
+                    .end()
+                .end()
+                .process(passthrough::shapeAnswer);
+    }
+}

@@ -1,0 +1,96 @@
+package io.connecta.orchestrator.registry;
+
+import io.connecta.common.problem.ApiProblemException;
+import io.connecta.common.problem.ProblemRouteConfiguration;
+import io.connecta.common.worker.Lease;
+import io.connecta.common.worker.WorkerRegistration;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker registry on camel-sql: register (an upsert), heartbeat, deregister, list. A worker is UP while its
+ * last heartbeat is younger than its lease.
+ */
+@Component
+public class WorkerRegistryRoutes extends RouteBuilder {
+
+    private static final String COLUMNS = "instance_id, worker_type, base_url, version, lease_seconds, registered_at,"
+            + " last_heartbeat";
+    private static final String UPDATE = "sql:UPDATE worker SET worker_type = :#workerType, base_url = :#baseUrl,"
+            + " version = :#version, lease_seconds = :#leaseSeconds, last_heartbeat = :#now"
+            + " WHERE instance_id = :#instanceId";
+    private static final String INSERT = "sql:INSERT INTO worker (" + COLUMNS + ") VALUES (:#instanceId, :#workerType,"
+            + " :#baseUrl, :#version, :#leaseSeconds, :#now, :#now)";
+    private static final String HEARTBEAT = "sql:UPDATE worker SET last_heartbeat = :#now WHERE instance_id = :#instanceId";
+    private static final String DELETE = "sql:DELETE FROM worker WHERE instance_id = :#instanceId";
+    private static final String SELECT_ALL = "sql:SELECT " + COLUMNS + " FROM worker ORDER BY worker_type, instance_id";
+    private static final String SELECT_TYPE = "sql:SELECT " + COLUMNS + " FROM worker WHERE worker_type = :#workerType"
+            + " ORDER BY instance_id";
+
+    private final WorkerRegistrationValidator validator;
+    private final WorkerRows rows;
+    private final RegistryProperties properties;
+
+    public WorkerRegistryRoutes(WorkerRegistrationValidator validator, WorkerRows rows, RegistryProperties properties) {
+        this.validator = validator;
+        this.rows = rows;
+        this.properties = properties;
+    }
+
+    @Override
+    public void configure() {
+        from("direct:worker-register").routeId("worker-register").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .process(e -> {
+                    WorkerRegistration valid = validator.validate(e.getMessage().getBody(WorkerRegistration.class));
+                    e.getMessage().setBody(rows.toParams(valid));
+                })
+                .to(UPDATE)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                    .to(INSERT)
+                    .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201))
+                .end()
+                .log("Worker ${body[instanceId]} (${body[workerType]}) registered at ${body[baseUrl]}")
+                .setBody(e -> lease((String) e.getMessage().getBody(Map.class).get("instanceId")));
+
+        from("direct:worker-heartbeat").routeId("worker-heartbeat").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .process(e -> e.getMessage().setBody(Map.of(
+                        "instanceId", e.getMessage().getHeader("instanceId", String.class), "now", rows.now())))
+                .to(HEARTBEAT)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                    .process(this::unknownWorker)
+                .end()
+                .setBody(e -> lease(e.getMessage().getHeader("instanceId", String.class)));
+
+        from("direct:worker-deregister").routeId("worker-deregister").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .to(DELETE)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                    .process(this::unknownWorker)
+                .end()
+                .log("Worker ${header.instanceId} deregistered")
+                .setBody(constant(null))
+                .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(204));
+
+        from("direct:worker-list").routeId("worker-list").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .to(SELECT_ALL)
+                .setBody(e -> rows.fromRows(e.getMessage().getBody(List.class)));
+
+        // internal: the registered instances of the type in header workerType (UP and DOWN); failures go to the caller
+        from("direct:workers-of-type").routeId("workers-of-type").errorHandler(noErrorHandler())
+                .to(SELECT_TYPE)
+                .setBody(e -> rows.fromRows(e.getMessage().getBody(List.class)));
+    }
+
+    private Lease lease(String instanceId) {
+        return new Lease(instanceId, properties.getLeaseSeconds());
+    }
+
+    private void unknownWorker(Exchange e) {
+        throw ApiProblemException.notFound("no registered worker '" + e.getMessage().getHeader("instanceId", String.class)
+                + "'; register again");
+    }
+}
