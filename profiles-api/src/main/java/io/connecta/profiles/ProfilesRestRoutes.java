@@ -17,7 +17,7 @@ public class ProfilesRestRoutes extends RouteBuilder {
     @Override
     public void configure() {
         rest("/profiles").description("CU profiles (CuConfigs): how the worker runs its allow-listed executable")
-                .consumes(JSON)
+                .produces(JSON)
 
                 .get().id("rest-profile-list").description("List profiles ordered by id, one page at a time")
                     .outType(ProfilePage.class)
@@ -29,7 +29,7 @@ public class ProfilesRestRoutes extends RouteBuilder {
                     .responseMessage().code(400).message("bad paging parameter").responseModel(Problem.class).endResponseMessage()
                     .to("direct:profile-list")
 
-                .post().id("rest-profile-create").description("Create a profile")
+                .post().id("rest-profile-create").description("Create a profile").consumes(JSON)
                     .type(CuProfile.class).outType(CuProfile.class)
                     .param().name("body").type(RestParamType.body).required(true).endParam()
                     .responseMessage().code(201).message("created; Location names it").endResponseMessage()
@@ -47,6 +47,7 @@ public class ProfilesRestRoutes extends RouteBuilder {
                     .to("direct:profile-get")
 
                 .put("/{profileId}").id("rest-profile-update").description("Replace a profile; send the version you read")
+                    .consumes(JSON)
                     .type(CuProfile.class).outType(CuProfile.class)
                     .param().name("profileId").type(RestParamType.path).required(true).endParam()
                     .param().name("body").type(RestParamType.body).required(true).endParam()

@@ -16,9 +16,10 @@ public class BeApiRestRoutes extends RouteBuilder {
     @Override
     public void configure() {
         rest("/be/v1/workers").description("Worker registry: workers register, heartbeat within their lease, deregister")
-                .consumes(JSON).produces(JSON)
+                .produces(JSON)
 
                 .post().id("rest-worker-register").description("Register (or re-register) a worker instance")
+                    .consumes(JSON)
                     .type(WorkerRegistration.class).outType(Lease.class)
                     .param().name("body").type(RestParamType.body).required(true).endParam()
                     .responseMessage().code(201).message("registered; heartbeat within leaseSeconds").endResponseMessage()

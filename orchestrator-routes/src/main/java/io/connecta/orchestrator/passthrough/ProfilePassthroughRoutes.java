@@ -5,6 +5,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Front-end profile calls forwarded to a live worker of the type. Workers are tried in turn: one that cannot be
@@ -12,6 +13,8 @@ import java.io.IOException;
  */
 @Component
 public class ProfilePassthroughRoutes extends RouteBuilder {
+
+    static final List<String> OPERATIONS = List.of("list", "create", "get", "update", "delete");
 
     private final ProfilePassthrough passthrough;
 
@@ -21,7 +24,15 @@ public class ProfilePassthroughRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:profile-passthrough").routeId("profile-passthrough").routeConfigurationId(ProblemRouteConfiguration.ID)
+        // one entry per REST operation (REST DSL inlines a direct: route into one operation only)
+        for (String operation : OPERATIONS) {
+            from("direct:passthrough-" + operation).routeId("passthrough-" + operation)
+                    .routeConfigurationId(ProblemRouteConfiguration.ID)
+                    .to("direct:profile-passthrough");
+        }
+
+        // failures go back to the operation's route, whose error handling answers them
+        from("direct:profile-passthrough").routeId("profile-passthrough").errorHandler(noErrorHandler())
                 .process(passthrough::captureRequest)
                 .to("direct:workers-of-type")
                 .process(passthrough::chooseCandidates)

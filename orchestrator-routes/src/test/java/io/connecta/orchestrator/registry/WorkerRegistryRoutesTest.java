@@ -1,0 +1,141 @@
+package io.connecta.orchestrator.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.connecta.common.test.Await;
+import io.connecta.common.test.Http;
+import io.connecta.orchestrator.OrchestratorApplication;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The BE API over real HTTP: the registry's whole life cycle, and bad registrations that change nothing. */
+@CamelSpringBootTest
+@ActiveProfiles("test")
+@SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=orchestrator", "connecta.orchestrator.registry.lease-seconds=1"})
+class WorkerRegistryRoutesTest {
+
+    static final String CU = """
+            {"instanceId":"cu-a","workerType":"cu","baseUrl":"http://127.0.0.1:18081","version":"1.2.3"}""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Http be;
+    Http fe;
+
+    @BeforeEach
+    void clean() {
+        jdbc.update("DELETE FROM worker");
+        be = new Http("http://127.0.0.1:" + port + "/api/be/v1");
+        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1");
+    }
+
+    String status(String instanceId) {
+        for (JsonNode w : fe.get("/workers").json()) {
+            if (w.path("instanceId").asText().equals(instanceId)) {
+                return w.path("status").asText();
+            }
+        }
+        return "ABSENT";
+    }
+
+    @Test
+    void workerRegistersHeartbeatsGoesDownComesBackAndDeregisters() {
+        Http.Response registered = be.postJson("/workers", CU);
+        assertThat(registered.status()).as("first registration creates: %s", registered).isEqualTo(201);
+        assertThat(registered.json().path("leaseSeconds").asInt()).isEqualTo(1);
+        JsonNode listed = fe.get("/workers").json().get(0);
+        assertThat(listed.path("instanceId").asText()).isEqualTo("cu-a");
+        assertThat(listed.path("workerType").asText()).isEqualTo("cu");
+        assertThat(listed.path("baseUrl").asText()).isEqualTo("http://127.0.0.1:18081");
+        assertThat(listed.path("version").asText()).isEqualTo("1.2.3");
+        assertThat(listed.path("status").asText()).isEqualTo("UP");
+
+        assertThat(be.send("PUT", "/workers/cu-a/heartbeat", null, new byte[0]).status()).isEqualTo(200);
+
+        Await.until("the lease runs out and the worker shows DOWN", () -> status("cu-a").equals("DOWN"));
+
+        assertThat(be.send("PUT", "/workers/cu-a/heartbeat", null, new byte[0]).status()).isEqualTo(200);
+        assertThat(status("cu-a")).as("a heartbeat brings it back").isEqualTo("UP");
+
+        assertThat(be.delete("/workers/cu-a").status()).isEqualTo(204);
+        assertThat(status("cu-a")).isEqualTo("ABSENT");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isZero();
+    }
+
+    @Test
+    void unknownInstanceHeartbeatGets404AndMayRegisterAgain() {
+        Http.Response heartbeat = be.send("PUT", "/workers/cu-a/heartbeat", null, new byte[0]);
+        assertThat(heartbeat.status()).isEqualTo(404);
+        assertThat(heartbeat.contentType()).startsWith("application/problem+json");
+        assertThat(heartbeat.json().path("detail").asText()).contains("register again");
+
+        assertThat(be.postJson("/workers", CU).status()).isEqualTo(201);
+        assertThat(be.postJson("/workers", CU.replace("18081", "18082")).status()).as("re-registration renews").isEqualTo(200);
+        assertThat(fe.get("/workers").json().get(0).path("baseUrl").asText()).isEqualTo("http://127.0.0.1:18082");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isEqualTo(1);
+        assertThat(be.delete("/workers/nobody").status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"instanceId\":\"cu-b\",\"baseUrl\":\"http://127.0.0.1:1\"}",
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\"}",
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"file:///etc/passwd\"}",
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"http://user:pw@host:1\"}",
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"http://host:1/?x=1\"}",
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"not a url\"}",
+            "{\"instanceId\":\"../x\",\"workerType\":\"cu\",\"baseUrl\":\"http://host:1\"}",
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"CU TYPE\",\"baseUrl\":\"http://host:1\"}",
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"http://host:1\",\"admin\":true}",
+            "{\"instanceId\":\"cu-b\", \"workerType\": ",
+            "[]"})
+    void badRegistrationIsRejectedWith400AndChangesNothing(String body) {
+        be.postJson("/workers", CU);
+        String before = jdbc.queryForList("SELECT * FROM worker").toString();
+        Http.Response r = be.postJson("/workers", body);
+        assertThat(r.status()).as("%s → %s", body, r).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("detail").asText()).as("the detail says what was wrong").isNotBlank();
+        assertThat(jdbc.queryForList("SELECT * FROM worker").toString()).isEqualTo(before);
+    }
+
+    @Test
+    void missingFieldIsNamedInTheProblem() {
+        Http.Response r = be.postJson("/workers", "{\"instanceId\":\"cu-b\",\"baseUrl\":\"http://127.0.0.1:1\"}");
+        assertThat(r.json().path("detail").asText()).contains("workerType");
+    }
+
+    @Test
+    void oversizedRegistrationIsRejectedWith413() {
+        Http.Response r = be.postJson("/workers", CU.replace("1.2.3", "1".repeat(5000)));
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isZero();
+    }
+
+    @Test
+    void eachApiHasItsOwnOpenApiDocument() {
+        JsonNode bePaths = be.get("/openapi.json").json().path("paths");
+        assertThat(bePaths.has("/workers")).isTrue();
+        assertThat(bePaths.has("/workers/{instanceId}/heartbeat")).isTrue();
+        JsonNode fePaths = fe.get("/openapi.json").json().path("paths");
+        assertThat(fePaths.has("/workers")).isTrue();
+        assertThat(fePaths.has("/worker-types/{workerType}/profiles/{profileId}")).isTrue();
+        assertThat(fePaths.has("/workers/{instanceId}/heartbeat")).as("BE routes stay out of the FE document").isFalse();
+    }
+}

@@ -1,0 +1,86 @@
+package io.connecta.routetests;
+
+import io.connecta.common.test.PostgresDatabase;
+import io.connecta.cu.CuWorkerApplication;
+import io.connecta.orchestrator.OrchestratorApplication;
+import org.apache.camel.CamelContext;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts the real apps in this JVM, each with its own Spring and Camel context, on real ports. */
+final class Apps {
+
+    private Apps() {
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ConfigurableApplicationContext orchestrator(int port, String jdbcUrl, Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("server.port", port);
+        p.put("camel.springboot.name", "orchestrator-" + port);
+        database(p, jdbcUrl);
+        p.putAll(extra);
+        return start(OrchestratorApplication.application(), p);
+    }
+
+    static ConfigurableApplicationContext cu(String instanceId, String jdbcUrl, int orchestratorPort, Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("server.port", 0);
+        p.put("camel.springboot.name", instanceId);
+        p.put("connecta.worker.instance-id", instanceId);
+        p.put("connecta.worker.orchestrator-url", "http://127.0.0.1:" + orchestratorPort);
+        database(p, jdbcUrl);
+        p.putAll(extra);
+        return start(CuWorkerApplication.application(), p);
+    }
+
+    static String h2(String name) {
+        return "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+    }
+
+    private static void database(Map<String, Object> p, String jdbcUrl) {
+        p.put("spring.datasource.url", jdbcUrl);
+        boolean postgres = jdbcUrl.startsWith("jdbc:postgresql:");
+        p.put("spring.datasource.username", postgres ? PostgresDatabase.user() : "sa");
+        p.put("spring.datasource.password", "");
+    }
+
+    private static ConfigurableApplicationContext start(SpringApplication app, Map<String, Object> properties) {
+        List<String> args = new ArrayList<>();
+        properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        return app.run(args.toArray(String[]::new));
+    }
+
+    static int port(ConfigurableApplicationContext app) {
+        return Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /** Exchanges a route of the app has completed. */
+    static long exchanges(ConfigurableApplicationContext app, String routeId) {
+        CamelContext camel = app.getBean(CamelContext.class);
+        ManagedRouteMBean route = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute(routeId);
+        if (route == null) {
+            throw new IllegalArgumentException("no route " + routeId + " in " + camel.getRoutes().stream()
+                    .map(r -> r.getRouteId()).toList());
+        }
+        return route.getExchangesTotal();
+    }
+}
