@@ -1,0 +1,109 @@
+package io.connecta.cu.exec;
+
+import org.apache.camel.component.exec.ExecCommand;
+import org.apache.camel.component.exec.ExecCommandExecutor;
+import org.apache.camel.component.exec.ExecEndpoint;
+import org.apache.camel.component.exec.ExecResult;
+import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecutor;
+import org.apache.commons.exec.ProcessDestroyer;
+import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.ShutdownHookProcessDestroyer;
+import org.apache.commons.exec.environment.EnvironmentUtils;
+import org.apache.commons.io.IOUtils;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs a camel-exec command on commons-exec, unlike camel-exec's default executor:
+ * <ul>
+ *   <li>the child gets the worker's environment plus the profile's ({@link CuExecBinding.EnvExecCommand});</li>
+ *   <li>its stdout and stderr go to {@code stdout.log} and {@code stderr.log} in the work directory, not to memory,
+ *       and only the last {@code stderrTailBytes} of stderr come back;</li>
+ *   <li>on timeout the process and all its descendants are killed ({@link TreeKillingWatchdog});</li>
+ *   <li>every exit value is a result (the route judges it against the profile), none an exception.</li>
+ * </ul>
+ * The child's stdin is closed: a CU reads its input file. Thread-safe; one instance serves all runs.
+ */
+public class CuCommandExecutor implements ExecCommandExecutor {
+
+    private static final ProcessDestroyer ON_WORKER_EXIT = new ShutdownHookProcessDestroyer();
+
+    private final int stderrTailBytes;
+    private final Duration killGrace;
+    private final Duration streamsDrain;
+
+    /**
+     * @param stderrTailBytes how much of the end of stderr the result keeps
+     * @param killGrace       how long a timed-out process tree has between SIGTERM and SIGKILL
+     * @param streamsDrain    how long to wait for the output pipes to close once the process has ended (a
+     *                        daemon the CU started could hold them open for ever)
+     */
+    public CuCommandExecutor(int stderrTailBytes, Duration killGrace, Duration streamsDrain) {
+        this.stderrTailBytes = stderrTailBytes;
+        this.killGrace = killGrace;
+        this.streamsDrain = streamsDrain;
+    }
+
+    @Override
+    public ExecResult execute(ExecCommand command) throws IOException {
+        IOUtils.closeQuietly(command.getInput());
+        if (command.getWorkingDir() == null) {
+            throw new IllegalArgumentException("a CU command needs a working directory: " + command);
+        }
+        Path workDir = Path.of(command.getWorkingDir()).toAbsolutePath();
+        Path stderrLog = workDir.resolve(CuExec.STDERR_LOG);
+
+        CommandLine commandLine = new CommandLine(command.getExecutable());
+        // handleQuoting=false: each argument reaches the process as it is, one argv entry each
+        command.getArgs().forEach(arg -> commandLine.addArgument(arg, false));
+
+        Map<String, String> env = EnvironmentUtils.getProcEnvironment();
+        if (command instanceof CuExecBinding.EnvExecCommand withEnv) {
+            env.putAll(withEnv.env());
+        }
+
+        TreeKillingWatchdog watchdog = command.getTimeout() == ExecEndpoint.NO_TIMEOUT ? null
+                : new TreeKillingWatchdog(Duration.ofMillis(command.getTimeout()), killGrace);
+        long started = System.nanoTime();
+        int exitValue;
+        try (OutputStream stdout = new BufferedOutputStream(Files.newOutputStream(workDir.resolve(CuExec.STDOUT_LOG)));
+             OutputStream stderr = new BufferedOutputStream(Files.newOutputStream(stderrLog))) {
+            PumpStreamHandler streams = new PumpStreamHandler(stdout, stderr);
+            streams.setStopTimeout(streamsDrain);
+            DefaultExecutor executor = DefaultExecutor.builder()
+                    .setWorkingDirectory(workDir)
+                    .setExecuteStreamHandler(streams)
+                    .get();
+            executor.setExitValues(null);
+            executor.setWatchdog(watchdog);
+            executor.setProcessDestroyer(ON_WORKER_EXIT);
+            exitValue = executor.execute(commandLine, env);
+        }
+        long durationMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        boolean timedOut = watchdog != null && watchdog.timedOut();
+        return new CuExecResult(command, exitValue, timedOut, tail(stderrLog, stderrTailBytes), durationMillis);
+    }
+
+    /** The last {@code maxBytes} of a file, as UTF-8 (a character cut at the start is replaced). */
+    static String tail(Path file, int maxBytes) throws IOException {
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            long size = channel.size();
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, maxBytes));
+            channel.position(size - buffer.capacity());
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // read until full
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        }
+    }
+}

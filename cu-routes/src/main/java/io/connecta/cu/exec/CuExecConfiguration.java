@@ -1,0 +1,24 @@
+package io.connecta.cu.exec;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
+
+/** The beans the {@code exec:} endpoint of {@link CuExecRoutes} refers to by name. */
+@Configuration
+public class CuExecConfiguration {
+
+    @Bean
+    CuCommandExecutor cuCommandExecutor(@Value("${connecta.cu.stderr-tail-bytes:4096}") int stderrTailBytes,
+                                        @Value("${connecta.cu.kill-grace:5s}") Duration killGrace,
+                                        @Value("${connecta.cu.streams-drain:10s}") Duration streamsDrain) {
+        return new CuCommandExecutor(stderrTailBytes, killGrace, streamsDrain);
+    }
+
+    @Bean
+    CuExecBinding cuExecBinding() {
+        return new CuExecBinding();
+    }
+}
