@@ -57,5 +57,6 @@ class QuickStartIT {
         assertThat(quickStart.exit()).as("quick start:\n%s", quickStart.output()).isZero();
         assertThat(quickStart.output()).as("the worker is listed UP").contains("\"status\":\"UP\"");
         assertThat(quickStart.output()).as("the profile comes back").contains("\"id\":\"upper\"");
+        assertThat(quickStart.output()).as("the job's output").contains("HELLO FROM THE QUICK START");
     }
 }

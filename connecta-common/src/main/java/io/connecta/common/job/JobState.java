@@ -10,6 +10,16 @@ public enum JobState {
         this.rank = rank;
     }
 
+    /** The state of that name, or null. */
+    public static JobState valueOfOrNull(String name) {
+        for (JobState state : values()) {
+            if (state.name().equals(name)) {
+                return state;
+            }
+        }
+        return null;
+    }
+
     /** Higher ranks are later; the three terminal states share the highest rank. */
     public int rank() {
         return rank;

@@ -1,6 +1,8 @@
 package io.connecta.orchestrator.api;
 
 import io.connecta.common.problem.Problem;
+import io.connecta.orchestrator.jobs.JobPage;
+import io.connecta.orchestrator.jobs.JobView;
 import io.connecta.orchestrator.registry.WorkerView;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -21,6 +23,52 @@ public class FeApiRestRoutes extends RouteBuilder {
                     .outType(WorkerView[].class)
                     .responseMessage().code(200).message("the workers").endResponseMessage()
                     .to("direct:worker-list");
+
+        rest("/fe/v1/jobs").description("Jobs: submit an input, follow the job, fetch its output")
+                .produces(JSON)
+
+                .post().id("rest-job-submit").description("Submit a job; the body is the input, streamed into the blob store")
+                    .bindingMode(RestBindingMode.off).consumes("application/octet-stream").outType(JobView.class)
+                    .param().name("workerType").type(RestParamType.query).required(true).description("e.g. cu").endParam()
+                    .param().name("profileId").type(RestParamType.query).required(true).endParam()
+                    .param().name("filename").type(RestParamType.query).required(false)
+                        .description("the input's file name, kept for the result's name").endParam()
+                    .param().name("Idempotency-Key").type(RestParamType.header).required(false)
+                        .description("a key seen before answers the job it made, instead of a second job").endParam()
+                    .param().name("body").type(RestParamType.body).required(true).description("the input bytes").endParam()
+                    .responseMessage().code(202).message("accepted; Location names the job").endResponseMessage()
+                    .responseMessage().code(400).message("bad parameter").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(404).message("unknown worker type").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(413).message("input too large").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(415).message("not application/octet-stream").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(422).message("unknown profile").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:job-submit-fe")
+
+                .get().id("rest-job-list").description("Jobs, newest first, filtered and paged")
+                    .outType(JobPage.class)
+                    .param().name("status").type(RestParamType.query).required(false)
+                        .allowableValues("PENDING", "QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED").endParam()
+                    .param().name("workerType").type(RestParamType.query).required(false).endParam()
+                    .param().name("limit").type(RestParamType.query).dataType("integer").required(false).endParam()
+                    .param().name("offset").type(RestParamType.query).dataType("integer").required(false).endParam()
+                    .responseMessage().code(200).message("a page of jobs").endResponseMessage()
+                    .responseMessage().code(400).message("bad filter or paging").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:job-list")
+
+                .get("/{jobId}").id("rest-job-get").description("One job")
+                    .outType(JobView.class)
+                    .param().name("jobId").type(RestParamType.path).required(true).endParam()
+                    .responseMessage().code(200).message("the job").endResponseMessage()
+                    .responseMessage().code(404).message("no such job").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:job-get")
+
+                .get("/{jobId}/result").id("rest-job-result").description("The output bytes of a SUCCEEDED job")
+                    .bindingMode(RestBindingMode.off).produces("application/octet-stream")
+                    .param().name("jobId").type(RestParamType.path).required(true).endParam()
+                    .responseMessage().code(200).message("the output bytes").endResponseMessage()
+                    .responseMessage().code(404).message("no such job").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(409).message("the job has not SUCCEEDED").responseModel(Problem.class).endResponseMessage()
+                    .to("direct:job-result");
 
         // raw passthrough: the worker's status, content type and body come back unchanged
         rest("/fe/v1/worker-types/{workerType}/profiles").description("Profiles of a worker type, served by a live worker of it")

@@ -1,0 +1,48 @@
+package io.connecta.cu.jobs;
+
+import io.connecta.common.blob.BlobNotFoundException;
+import io.connecta.common.job.JobQueues;
+import io.connecta.common.problem.ApiProblemException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.springframework.stereotype.Component;
+
+/**
+ * How a CU job fails. A job that cannot run as asked (unknown profile, missing input, a path outside the root)
+ * ends FAILED at once. Anything else (blob store, database or broker trouble) rolls the delivery back so the
+ * broker redelivers it with backoff; after {@code connecta.jms.max-deliveries} the job ends FAILED with the reason
+ * and the dispatch message is parked on {@code connecta.jobs.dlq}.
+ */
+@Component
+public class CuJobErrors extends RouteConfigurationBuilder {
+
+    public static final String ID = "cu-job-errors";
+
+    private final CuJob job;
+
+    public CuJobErrors(CuJob job) {
+        this.job = job;
+    }
+
+    @Override
+    public void configuration() {
+        RouteConfigurationDefinition config = routeConfiguration(ID);
+
+        config.onException(JobFailedException.class, ApiProblemException.class, BlobNotFoundException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Job ${header.jobId} FAILED: ${exception.message}")
+                .process(job::failedWith)
+                .to("activemq6:queue:" + JobQueues.RESULTS);
+
+        config.onException(Exception.class)
+                .onWhen(header("JMSXDeliveryCount").isGreaterThanOrEqualTo("{{connecta.jms.max-deliveries:10}}"))
+                .handled(true).useOriginalMessage()
+                .log(LoggingLevel.ERROR, "Job ${header.jobId}: giving up after ${header.JMSXDeliveryCount} deliveries:"
+                        + " ${exception.message}")
+                .setHeader(JobQueues.REASON_HEADER, simple("${exception.class.simpleName}: ${exception.message}"))
+                .to("activemq6:queue:" + JobQueues.DEAD_LETTER)
+                .process(job::failedWith)
+                .to("activemq6:queue:" + JobQueues.RESULTS);
+    }
+}

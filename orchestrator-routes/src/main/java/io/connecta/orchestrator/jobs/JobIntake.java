@@ -1,0 +1,154 @@
+package io.connecta.orchestrator.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connecta.common.blob.BlobStore;
+import io.connecta.common.job.SubmitMessage;
+import io.connecta.common.problem.ApiProblemException;
+import io.connecta.common.problem.ProblemResponses;
+import io.connecta.common.rest.BodyTooLargeException;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The steps of {@link JobIntakeRoutes}. */
+@Component
+public class JobIntake {
+
+    static final String NEW_JOB = "connectaNewJob";
+    static final String EXISTING = "connectaExisting";
+
+    private final ObjectMapper json;
+    private final long maxInputBytes;
+
+    public JobIntake(ObjectMapper json, @Value("${connecta.jobs.max-input-bytes:17179869184}") long maxInputBytes) {
+        this.json = json;
+        this.maxInputBytes = maxInputBytes;
+    }
+
+    public void readFeRequest(Exchange e) {
+        Message in = e.getMessage();
+        e.setProperty(ProblemResponses.INSTANCE, in.getHeader(Exchange.HTTP_URI, String.class));
+        NewJob job = JobRequests.fromFe(in);
+        Long length = in.getHeader(Exchange.CONTENT_LENGTH, Long.class);
+        if (length != null && length > maxInputBytes) {
+            throw new ApiProblemException(413, "input of " + length + " bytes is larger than the limit of "
+                    + maxInputBytes + " bytes");
+        }
+        if (in.getBody() == null) {
+            throw ApiProblemException.badRequest("request body is required: the input bytes");
+        }
+        e.setProperty(NEW_JOB, job);
+        in.setHeader("key", job.idempotencyKey());
+    }
+
+    /** Streams the request body into the blob store, never more than the limit. */
+    public void prepareUpload(Exchange e) {
+        NewJob job = e.getProperty(NEW_JOB, NewJob.class).withInputBlob("jobs/" + e.getProperty(NEW_JOB, NewJob.class).jobId() + "/input");
+        e.setProperty(NEW_JOB, job);
+        Message m = e.getMessage();
+        m.setBody(new Limited(m.getBody(InputStream.class), maxInputBytes));
+        m.setHeader(BlobStore.BLOB_ID, job.inputBlobId());
+    }
+
+    public void readSubmitMessage(Exchange e) throws IOException {
+        Message in = e.getMessage();
+        String text = in.getBody(String.class);
+        SubmitMessage message;
+        try {
+            message = text == null || text.isBlank() ? null : json.readValue(text, SubmitMessage.class);
+        } catch (JsonProcessingException ex) {
+            throw new InvalidJobMessageException("not a JSON job request: " + ex.getOriginalMessage());
+        }
+        NewJob job = JobRequests.fromSubmit(message, in.getHeader("JMSCorrelationID", String.class),
+                in.getHeader("JMSReplyTo"));
+        String messageId = in.getHeader("JMSMessageID", String.class);
+        // a redelivered request finds the job its first delivery recorded
+        job = new NewJob(job.jobId(), job.workerType(), job.profileId(), job.origin(), job.inputBlobId(),
+                job.inputFile(), job.inputName(), messageId == null ? null : "jms:" + messageId, job.correlationId(),
+                job.replyTo());
+        e.setProperty(NEW_JOB, job);
+        in.setHeader("key", job.idempotencyKey());
+    }
+
+    /** Headers for {@code direct:profile-check}. */
+    public void aimProfileCheck(Exchange e) {
+        NewJob job = e.getProperty(NEW_JOB, NewJob.class);
+        e.getMessage().setHeader("workerType", job.workerType());
+        e.getMessage().setHeader("profileId", job.profileId());
+    }
+
+    /** Enrich strategy: keep the request (and its unread body), remember the job found under its key. */
+    public static AggregationStrategy existingJob() {
+        return (original, found) -> {
+            if (found.getException() != null) {
+                original.setException(found.getException());
+            } else {
+                original.setProperty(EXISTING, found.getMessage().getBody(JobView.class));
+            }
+            return original;
+        };
+    }
+
+    /** Enrich strategy: keep the request (and its unread body), take only the check's failure. */
+    public static AggregationStrategy failureOnly() {
+        return (original, check) -> {
+            if (check.getException() != null) {
+                original.setException(check.getException());
+            }
+            return original;
+        };
+    }
+
+    public void answer(Exchange e, int status) throws IOException {
+        JobView job = e.getMessage().getBody(JobView.class);
+        Message m = e.getMessage();
+        m.removeHeaders("*");
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        m.setHeader("Location", JobRequests.location(job.jobId()));
+        m.setBody(json.writeValueAsString(job));
+    }
+
+    /** Counts what passes and stops past the limit, for uploads without (or with a false) Content-Length. */
+    static final class Limited extends FilterInputStream {
+        private final long max;
+        private long read;
+
+        Limited(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(long n) throws BodyTooLargeException {
+            read += n;
+            if (read > max) {
+                throw new BodyTooLargeException(max);
+            }
+        }
+    }
+}

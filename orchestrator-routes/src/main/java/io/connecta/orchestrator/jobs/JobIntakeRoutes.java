@@ -1,0 +1,86 @@
+package io.connecta.orchestrator.jobs;
+
+import io.connecta.common.blob.BlobStore;
+import io.connecta.common.job.JobQueues;
+import io.connecta.common.problem.ApiProblemException;
+import io.connecta.common.problem.ProblemRouteConfiguration;
+import io.connecta.orchestrator.messaging.MessagingRouteConfiguration;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The two doors for jobs: {@code POST /api/fe/v1/jobs} (the body streams into the blob store) and the
+ * {@code connecta.jobs.submit} queue. Both check the worker type and profile, record the job and dispatch it.
+ */
+@Component
+public class JobIntakeRoutes extends RouteBuilder {
+
+    private final JobIntake intake;
+    private final ProfileCheck profileCheck;
+
+    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck) {
+        this.intake = intake;
+        this.profileCheck = profileCheck;
+    }
+
+    @Override
+    public void configure() {
+        from("direct:job-submit-fe").routeId("job-submit-fe").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .process(intake::readFeRequest)
+                .enrich("direct:job-find-by-key", JobIntake.existingJob())
+                .choice()
+                    .when(exchangeProperty(JobIntake.EXISTING).isNotNull())
+                        .log("Idempotency-Key ${header.key} seen before: answering the job recorded under it")
+                        .setBody(exchangeProperty(JobIntake.EXISTING))
+                    .otherwise()
+                        .process(intake::aimProfileCheck)
+                        .enrich("direct:profile-check", JobIntake.failureOnly())
+                        .process(intake::prepareUpload)
+                        .to(BlobStore.PUT)
+                        .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))
+                        .setBody(exchangeProperty(JobIntake.NEW_JOB))
+                        .to("direct:job-record")
+                        .to("direct:job-dispatch")
+                        .to("direct:job-load")
+                .end()
+                .process(e -> intake.answer(e, 202));
+
+        from("activemq6:queue:" + JobQueues.SUBMIT + "?transacted=true&cacheLevelName=CACHE_CONSUMER"
+                + "&disableReplyTo=true&concurrentConsumers={{connecta.jobs.submit-consumers:1}}")
+                .routeId("job-submit-jms").routeConfigurationId(MessagingRouteConfiguration.ID)
+                .onException(InvalidJobMessageException.class, ApiProblemException.class)
+                    .handled(true).useOriginalMessage()
+                    .setHeader(JobQueues.REASON_HEADER, simple("${exception.message}"))
+                    .log(LoggingLevel.WARN, "Invalid job request ${header.JMSMessageID}: ${exception.message}")
+                    .removeHeaders("CamelSql*")
+                    .to("activemq6:queue:" + JobQueues.INVALID)
+                .end()
+                .process(intake::readSubmitMessage)
+                .enrich("direct:job-find-by-key", JobIntake.existingJob())
+                .filter(exchangeProperty(JobIntake.EXISTING).isNull())
+                    .process(intake::aimProfileCheck)
+                    .enrich("direct:profile-check", JobIntake.failureOnly())
+                    .setBody(exchangeProperty(JobIntake.NEW_JOB))
+                    .to("direct:job-record")
+                    // outside this consumer's transaction: a failed dispatch leaves the job PENDING for the timer
+                    .wireTap("direct:job-dispatch")
+                .end();
+
+        // headers workerType, profileId: 404 unknown type, 422 unknown profile; without a live worker to ask,
+        // the job is accepted and the worker reports an unknown profile itself
+        from("direct:profile-check").routeId("profile-check").errorHandler(noErrorHandler())
+                .setBody(constant(null))
+                .setHeader(Exchange.HTTP_METHOD, constant("GET"))
+                .setProperty("connectaCheckedType", header("workerType"))
+                .setProperty("connectaCheckedProfile", header("profileId"))
+                .doTry()
+                    .to("direct:profile-passthrough")
+                    .process(profileCheck::judge)
+                .doCatch(ApiProblemException.class).onWhen(ProfileCheck::noWorkerToAsk)
+                    .log(LoggingLevel.WARN, "No live ${header.workerType} worker to confirm profile ${header.profileId};"
+                            + " accepting the job")
+                .end();
+    }
+}

@@ -1,0 +1,92 @@
+package io.connecta.orchestrator.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connecta.common.job.JobQueues;
+import io.connecta.common.job.ResultMessage;
+import io.connecta.orchestrator.messaging.MessagingRouteConfiguration;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Results from the workers move jobs forward (RUNNING, then SUCCEEDED or FAILED); a duplicate or late result
+ * changes nothing. When a job ends, its JMS requester (JMSReplyTo) gets the result too.
+ */
+@Component
+public class JobResultRoutes extends RouteBuilder {
+
+    private final ObjectMapper json;
+
+    public JobResultRoutes(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void configure() {
+        from("activemq6:queue:" + JobQueues.RESULTS + "?transacted=true&cacheLevelName=CACHE_CONSUMER"
+                + "&concurrentConsumers={{connecta.jobs.result-consumers:2}}")
+                .routeId("job-results").routeConfigurationId(MessagingRouteConfiguration.ID)
+                .onException(InvalidJobMessageException.class)
+                    .handled(true).useOriginalMessage()
+                    .setHeader(JobQueues.REASON_HEADER, simple("${exception.message}"))
+                    .log(LoggingLevel.WARN, "Invalid result message: ${exception.message}")
+                    .to("activemq6:queue:" + JobQueues.INVALID)
+                .end()
+                .process(e -> {
+                    ResultMessage result;
+                    try {
+                        result = json.readValue(e.getMessage().getBody(String.class), ResultMessage.class);
+                    } catch (IOException | IllegalArgumentException ex) {
+                        throw new InvalidJobMessageException("not a JSON result message: " + ex.getMessage());
+                    }
+                    if (result == null || result.jobId() == null || result.status() == null) {
+                        throw new InvalidJobMessageException("a result needs jobId and status");
+                    }
+                    e.getMessage().setHeader("jobId", result.jobId());
+                    e.getMessage().setHeader("status", result.status().name());
+                    e.getMessage().setBody(result);
+                })
+                .to("direct:job-advance")
+                .choice()
+                    .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                        .log(LoggingLevel.DEBUG, "Job ${header.jobId}: result ${header.status} changes nothing"
+                                + " (duplicate, late, or unknown job)")
+                    .otherwise()
+                        .log("Job ${header.jobId} is ${header.status}")
+                        .to("direct:job-changed")
+                .end();
+
+        // header jobId, body ResultMessage: the job moved forward
+        from("direct:job-changed").routeId("job-changed").errorHandler(noErrorHandler())
+                .to("direct:job-load")
+                .filter(e -> e.getMessage().getBody(JobView.class).status().isTerminal())
+                    .to("direct:job-reply");
+
+        // body JobView of an ended job: its requester's JMSReplyTo, if any, gets the result message
+        from("direct:job-reply").routeId("job-reply").errorHandler(noErrorHandler())
+                .setProperty("connectaJob", body())
+                .to("sql:SELECT reply_to, correlation_id FROM job WHERE job_id = :#jobId?outputType=SelectOne")
+                .filter(simple("${body[reply_to]} != null"))
+                    .process(e -> {
+                        JobView job = e.getProperty("connectaJob", JobView.class);
+                        String replyTo = (String) e.getMessage().getBody(Map.class).get("reply_to");
+                        String correlation = (String) e.getMessage().getBody(Map.class).get("correlation_id");
+                        ResultMessage reply = new ResultMessage(job.jobId(), job.status(), job.resultBlobId(),
+                                job.exitCode(), job.error(), job.startedAt(), job.finishedAt(), job.workerInstanceId(),
+                                job.profileVersion());
+                        e.getMessage().removeHeaders("*");
+                        e.getMessage().setHeader("jobId", job.jobId());
+                        if (correlation != null) {
+                            e.getMessage().setHeader("JMSCorrelationID", correlation);
+                        }
+                        e.setProperty("connectaReplyTo", ReplyDestinations.endpoint(replyTo));
+                        e.getMessage().setBody(json.writeValueAsString(reply));
+                    })
+                    .toD("${exchangeProperty.connectaReplyTo}")
+                    .log("Job ${header.jobId}: result sent to the requester");
+    }
+}

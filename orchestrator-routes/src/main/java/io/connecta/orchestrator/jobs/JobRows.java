@@ -1,0 +1,92 @@
+package io.connecta.orchestrator.jobs;
+
+import io.connecta.common.job.JobOrigin;
+import io.connecta.common.job.JobState;
+import io.connecta.common.job.ResultMessage;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Maps jobs to the named SQL parameters of {@code job} and rows to {@link JobView}s. */
+@Component
+public class JobRows {
+
+    private final Clock clock;
+
+    public JobRows(Clock clock) {
+        this.clock = clock;
+    }
+
+    public OffsetDateTime now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC);
+    }
+
+    public static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).atOffset(ZoneOffset.UTC);
+    }
+
+    /** The parameters of a forward-only state change reported by a worker. */
+    public Map<String, Object> resultParams(ResultMessage r) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("jobId", r.jobId());
+        p.put("state", r.status().name());
+        p.put("rank", r.status().rank());
+        p.put("now", now());
+        p.put("startedAt", utc(r.startedAt()));
+        p.put("finishedAt", utc(r.finishedAt()));
+        p.put("exitCode", r.exitCode());
+        p.put("error", truncate(r.error(), 8000));
+        p.put("resultBlobId", r.resultBlobId());
+        p.put("workerInstanceId", r.workerInstanceId());
+        p.put("profileVersion", r.profileVersion());
+        return p;
+    }
+
+    public JobView fromRow(Map<String, Object> row) {
+        Map<String, Object> r = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        r.putAll(row);
+        return new JobView(
+                (String) r.get("job_id"), (String) r.get("worker_type"), (String) r.get("profile_id"),
+                longOrNull(r.get("profile_version")), JobOrigin.valueOf((String) r.get("origin")),
+                JobState.valueOf((String) r.get("state")), (String) r.get("input_blob_id"),
+                (String) r.get("input_file"), (String) r.get("input_name"), longOrNull(r.get("input_bytes")),
+                (String) r.get("result_blob_id"), r.get("exit_code") == null ? null : ((Number) r.get("exit_code")).intValue(),
+                (String) r.get("error"), (String) r.get("correlation_id"), ((Number) r.get("attempt")).intValue(),
+                (String) r.get("worker_instance_id"), instant(r.get("created_at")), instant(r.get("updated_at")),
+                instant(r.get("started_at")), instant(r.get("finished_at")));
+    }
+
+    public List<JobView> fromRows(List<Map<String, Object>> rows) {
+        return rows.stream().map(this::fromRow).toList();
+    }
+
+    static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static Long longOrNull(Object value) {
+        return value == null ? null : ((Number) value).longValue();
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    }
+}

@@ -1,0 +1,93 @@
+package io.connecta.orchestrator.jobs;
+
+import io.connecta.common.job.ResultMessage;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The job table on camel-sql, as internal steps for the other job routes (failures go back to the caller).
+ * Every state change is forward only: its WHERE clause compares state ranks, so a duplicate or late message
+ * changes nothing.
+ */
+@Component
+public class JobStoreRoutes extends RouteBuilder {
+
+    static final String COLUMNS = "job_id, worker_type, profile_id, profile_version, origin, state, state_rank,"
+            + " input_blob_id, input_file, input_name, input_bytes, result_blob_id, exit_code, error, idempotency_key,"
+            + " correlation_id, reply_to, attempt, worker_instance_id, created_at, updated_at, started_at, finished_at";
+    private static final String INSERT = "sql:INSERT INTO job (job_id, worker_type, profile_id, origin, state,"
+            + " state_rank, input_blob_id, input_file, input_name, input_bytes, idempotency_key, correlation_id,"
+            + " reply_to, attempt, created_at, updated_at) VALUES (:#jobId, :#workerType, :#profileId, :#origin,"
+            + " 'PENDING', 0, :#inputBlobId, :#inputFile, :#inputName, :#inputBytes, :#idempotencyKey,"
+            + " :#correlationId, :#replyTo, 0, :#now, :#now)";
+    private static final String SELECT_ONE = "sql:SELECT " + COLUMNS + " FROM job WHERE job_id = :#jobId"
+            + "?outputType=SelectOne";
+    private static final String SELECT_BY_KEY = "sql:SELECT " + COLUMNS + " FROM job WHERE idempotency_key = :#key"
+            + "?outputType=SelectOne";
+    static final String ADVANCE = "sql:UPDATE job SET state = :#state, state_rank = :#rank, updated_at = :#now,"
+            + " started_at = COALESCE(started_at, :#startedAt), finished_at = :#finishedAt, exit_code = :#exitCode,"
+            + " error = :#error, result_blob_id = :#resultBlobId,"
+            + " worker_instance_id = COALESCE(:#workerInstanceId, worker_instance_id),"
+            + " profile_version = COALESCE(:#profileVersion, profile_version)"
+            + " WHERE job_id = :#jobId AND state_rank < :#rank";
+
+    private final JobRows rows;
+
+    public JobStoreRoutes(JobRows rows) {
+        this.rows = rows;
+    }
+
+    @Override
+    public void configure() {
+        // body: NewJob, header inputBytes (optional) → the row is written, body unchanged
+        from("direct:job-record").routeId("job-record").errorHandler(noErrorHandler())
+                .setProperty("connectaNewJob", body())
+                .process(e -> {
+                    NewJob job = e.getMessage().getBody(NewJob.class);
+                    Map<String, Object> p = new HashMap<>();
+                    p.put("jobId", job.jobId());
+                    p.put("workerType", job.workerType());
+                    p.put("profileId", job.profileId());
+                    p.put("origin", job.origin().name());
+                    p.put("inputBlobId", job.inputBlobId());
+                    p.put("inputFile", job.inputFile());
+                    p.put("inputName", job.inputName());
+                    p.put("inputBytes", e.getMessage().getHeader("inputBytes", Long.class));
+                    p.put("idempotencyKey", job.idempotencyKey());
+                    p.put("correlationId", job.correlationId());
+                    p.put("replyTo", job.replyTo());
+                    p.put("now", rows.now());
+                    e.getMessage().setBody(p);
+                })
+                .to(INSERT)
+                .setBody(exchangeProperty("connectaNewJob"))
+                .process(e -> {
+                    NewJob job = e.getMessage().getBody(NewJob.class);
+                    e.getMessage().setHeader("jobId", job.jobId());
+                    log.info("Job {} recorded: {}/{} from {}", job.jobId(), job.workerType(), job.profileId(), job.origin());
+                });
+
+        // header jobId → body: the JobView, or null
+        from("direct:job-load").routeId("job-load").errorHandler(noErrorHandler())
+                .to(SELECT_ONE)
+                .setBody(e -> e.getMessage().getBody() == null ? null : rows.fromRow(e.getMessage().getBody(Map.class)));
+
+        // header key → body: the JobView recorded under that Idempotency-Key, or null
+        from("direct:job-find-by-key").routeId("job-find-by-key").errorHandler(noErrorHandler())
+                .setBody(constant(null))
+                .filter(header("key").isNotNull())
+                    .to(SELECT_BY_KEY)
+                    .setBody(e -> e.getMessage().getBody() == null ? null : rows.fromRow(e.getMessage().getBody(Map.class)))
+                .end();
+
+        // body: ResultMessage → header CamelSqlUpdateCount is 1 when the job moved forward
+        from("direct:job-advance").routeId("job-advance").errorHandler(noErrorHandler())
+                .setProperty("connectaResult", body())
+                .setBody(e -> rows.resultParams(e.getProperty("connectaResult", ResultMessage.class)))
+                .to(ADVANCE)
+                .setBody(exchangeProperty("connectaResult"));
+    }
+}
