@@ -5,11 +5,15 @@ package io.connecta.common.blob;
  * ({@code local} folder by default, {@code azure} for Azure Blob Storage).
  * <ul>
  *   <li>{@link #PUT}: body = the content (InputStream, File or bytes; streamed), header {@link #BLOB_ID};
- *       afterwards header {@link #BLOB_SIZE} holds the stored size in bytes.</li>
+ *       afterwards header {@link #BLOB_SIZE} holds the stored size in bytes and the body is empty. A put replaces a
+ *       blob whole: a reader sees the old content or the new, never a part.</li>
  *   <li>{@link #GET}: header {@link #BLOB_ID}; afterwards the body is an InputStream of the content (the caller
  *       reads it to the end or closes it) and {@link #BLOB_SIZE} the size. An unknown id throws
  *       {@link BlobNotFoundException}.</li>
  * </ul>
+ * Ids are checked by {@link BlobIds}; a bad id throws {@link IllegalArgumentException} before storage is touched.
+ * A route that carries a blob's stream further must turn stream caching off ({@code .noStreamCaching()}): Camel's
+ * default stream cache would copy the whole stream into memory.
  */
 public final class BlobStore {
 

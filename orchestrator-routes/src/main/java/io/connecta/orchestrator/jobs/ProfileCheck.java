@@ -14,7 +14,8 @@ public class ProfileCheck {
 
     /** The type exists but none of its workers could be asked (503, 504). */
     public static boolean noWorkerToAsk(Exchange e) {
-        ApiProblemException problem = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblemException.class);
+        // doCatch().onWhen() runs before EXCEPTION_CAUGHT is set
+        ApiProblemException problem = e.getException(ApiProblemException.class);
         return problem != null && problem.status() >= 503;
     }
 
