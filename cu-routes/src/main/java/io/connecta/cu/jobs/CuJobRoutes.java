@@ -28,6 +28,8 @@ public class CuJobRoutes extends RouteBuilder {
         from("activemq6:queue:connecta.jobs.{{connecta.worker.worker-type}}?transacted=true"
                 + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers={{connecta.cu.jobs.concurrent-consumers:2}}")
                 .routeId("cu-job").routeConfigurationId(CuJobErrors.ID)
+                // inputs and outputs pass as streams and files, never cached in memory
+                .noStreamCaching()
                 .onCompletion()
                     .process(job::removeWorkDir)
                 .end()

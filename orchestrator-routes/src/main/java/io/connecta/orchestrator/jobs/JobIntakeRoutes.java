@@ -27,7 +27,9 @@ public class JobIntakeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // the upload stays a stream from the request to the blob store
         from("direct:job-submit-fe").routeId("job-submit-fe").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .noStreamCaching()
                 .process(intake::readFeRequest)
                 .enrich("direct:job-find-by-key", JobIntake.existingJob())
                 .choice()

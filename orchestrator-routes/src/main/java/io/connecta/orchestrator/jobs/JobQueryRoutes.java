@@ -69,7 +69,9 @@ public class JobQueryRoutes extends RouteBuilder {
                     .process(this::notFound)
                 .end();
 
+        // the output stays a stream from the blob store to the response
         from("direct:job-result").routeId("job-result").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .noStreamCaching()
                 .process(JobRequests::requireJobId)
                 .to("direct:job-load")
                 .process(e -> {
