@@ -1,6 +1,7 @@
 package io.connecta.orchestrator.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connecta.common.job.JobOrigin;
 import io.connecta.common.job.JobQueues;
 import io.connecta.common.job.ResultMessage;
 import io.connecta.orchestrator.messaging.MessagingRouteConfiguration;
@@ -46,11 +47,27 @@ public class JobResultRoutes extends RouteBuilder {
                     if (result == null || result.jobId() == null || result.status() == null) {
                         throw new InvalidJobMessageException("a result needs jobId and status");
                     }
+                    if (result.origin() != null && (result.origin() != JobOrigin.DROP_IN || result.workerType() == null
+                            || result.profileId() == null)) {
+                        throw new InvalidJobMessageException("a worker's own job needs origin DROP_IN, workerType and profileId");
+                    }
                     e.getMessage().setHeader("jobId", result.jobId());
                     e.getMessage().setHeader("status", result.status().name());
                     e.getMessage().setBody(result);
                 })
                 .to("direct:job-advance")
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                    // a worker's own job: the first result to arrive records it
+                    .filter(e -> e.getMessage().getBody(ResultMessage.class).origin() != null)
+                        .to("direct:job-load")
+                        .filter(body().isNull())
+                            .setBody(exchangeProperty("connectaResult"))
+                            .to("direct:job-record-worker-run")
+                            .log("Job ${header.jobId} recorded as reported by its worker (${header.status})")
+                        .end()
+                        .setBody(exchangeProperty("connectaResult"))
+                    .end()
+                .end()
                 .choice()
                     .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                         .log(LoggingLevel.DEBUG, "Job ${header.jobId}: result ${header.status} changes nothing"

@@ -27,6 +27,11 @@ public class JobStoreRoutes extends RouteBuilder {
             + "?outputType=SelectOne";
     private static final String SELECT_BY_KEY = "sql:SELECT " + COLUMNS + " FROM job WHERE idempotency_key = :#key"
             + "?outputType=SelectOne";
+    private static final String INSERT_WORKER_RUN = "sql:INSERT INTO job (job_id, worker_type, profile_id,"
+            + " profile_version, origin, state, state_rank, input_name, result_blob_id, exit_code, error, attempt,"
+            + " worker_instance_id, created_at, updated_at, started_at, finished_at) VALUES (:#jobId, :#workerType,"
+            + " :#profileId, :#profileVersion, :#origin, :#state, :#rank, :#inputName, :#resultBlobId, :#exitCode,"
+            + " :#error, 1, :#workerInstanceId, :#now, :#now, :#startedAt, :#finishedAt)";
     static final String ADVANCE = "sql:UPDATE job SET state = :#state, state_rank = :#rank, updated_at = :#now,"
             + " started_at = COALESCE(started_at, :#startedAt), finished_at = :#finishedAt, exit_code = :#exitCode,"
             + " error = :#error, result_blob_id = :#resultBlobId,"
@@ -82,6 +87,21 @@ public class JobStoreRoutes extends RouteBuilder {
                     .to(SELECT_BY_KEY)
                     .setBody(e -> e.getMessage().getBody() == null ? null : rows.fromRow(e.getMessage().getBody(Map.class)))
                 .end();
+
+        // body: ResultMessage of a job a worker started on its own (DROP_IN) and reports for the first time
+        from("direct:job-record-worker-run").routeId("job-record-worker-run").errorHandler(noErrorHandler())
+                .setProperty("connectaResult", body())
+                .process(e -> {
+                    ResultMessage r = e.getProperty("connectaResult", ResultMessage.class);
+                    Map<String, Object> p = rows.resultParams(r);
+                    p.put("workerType", r.workerType());
+                    p.put("profileId", r.profileId());
+                    p.put("origin", r.origin().name());
+                    p.put("inputName", r.inputName());
+                    e.getMessage().setBody(p);
+                })
+                .to(INSERT_WORKER_RUN)
+                .setBody(exchangeProperty("connectaResult"));
 
         // body: ResultMessage → header CamelSqlUpdateCount is 1 when the job moved forward
         from("direct:job-advance").routeId("job-advance").errorHandler(noErrorHandler())
