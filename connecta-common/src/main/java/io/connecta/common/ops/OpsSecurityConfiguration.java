@@ -1,0 +1,149 @@
+package io.connecta.common.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+
+import java.util.List;
+
+import static org.springframework.security.config.Customizer.withDefaults;
+
+/**
+ * Who may call what, for both apps:
+ * <ul>
+ *   <li>{@code /api/**} (machine-to-machine and front-end APIs) stays open, stateless, without CSRF; the FE API
+ *       ({@code /api/fe/**}) answers CORS requests from {@code connecta.ops.cors.allowed-origins} only.</li>
+ *   <li>{@code /actuator/health/**}, {@code /actuator/prometheus}, {@code /actuator/info} and the API docs page are
+ *       open.</li>
+ *   <li>Hawtio's data (Jolokia, proxy) and every other actuator endpoint need the operator login
+ *       ({@code connecta.ops.username} / {@code connecta.ops.password}): HTTP Basic, or a session from Hawtio's own
+ *       login page ({@link HawtioLoginFilter}). Hawtio's page shell (HTML, JS, its login route) loads without it.</li>
+ * </ul>
+ */
+@Configuration
+@EnableWebSecurity
+@EnableConfigurationProperties(OpsProperties.class)
+public class OpsSecurityConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpsSecurityConfiguration.class);
+
+    /** The role of the operator user; Hawtio checks it too ({@code hawtio.roles}). */
+    public static final String OPERATOR_ROLE = "admin";
+
+    static final String HAWTIO = "/actuator/hawtio";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, OpsProperties ops) throws Exception {
+        return http
+                .securityMatcher("/api/**")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .cors(cors -> cors.configurationSource(feApiCors(ops)))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain opsSecurityFilterChain(HttpSecurity http, UserDetailsService users, PasswordEncoder passwordEncoder,
+                                               ObjectMapper json, ObjectProvider<LoginThrottle> throttle) throws Exception {
+        http
+                .authorizeHttpRequests(a -> a
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+                                "/actuator/info").permitAll()
+                        .requestMatchers(HAWTIO + "/jolokia/**", HAWTIO + "/proxy/**").hasRole(OPERATOR_ROLE)
+                        // the page shell: static files, client-side routes, the login and user servlets
+                        .requestMatchers(HAWTIO, HAWTIO + "/**").permitAll()
+                        .requestMatchers("/api-docs", "/api-docs/**", "/webjars/**").permitAll()
+                        .requestMatchers("/actuator/**").hasRole(OPERATOR_ROLE)
+                        .anyRequest().authenticated())
+                .httpBasic(withDefaults())
+                // Hawtio's client sends the XSRF-TOKEN cookie back as X-XSRF-TOKEN on its Jolokia requests
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new SpaCsrf.TokenRequestHandler())
+                        // Hawtio's login form posts JSON (a cross-site form cannot), before it has a token
+                        .ignoringRequestMatchers(new AntPathRequestMatcher(HawtioLoginFilter.LOGIN_PATH, HttpMethod.POST.name())))
+                .addFilterAfter(new SpaCsrf.CookieFilter(), BasicAuthenticationFilter.class)
+                .addFilterBefore(hawtioLoginFilter(users, passwordEncoder, json, throttle.getIfAvailable(LoginThrottle::none)),
+                        AuthorizationFilter.class);
+        return http.build();
+    }
+
+    @Bean
+    UserDetailsService opsUsers(OpsProperties ops, PasswordEncoder passwordEncoder) {
+        if (ops.usesDevPassword()) {
+            LOG.warn("*** SECURITY: the operator login ({}) uses the built-in development password. Set "
+                    + "connecta.ops.password (env CONNECTA_OPS_PASSWORD) for anything but a local dev set-up. ***",
+                    ops.getUsername());
+        }
+        String password = ops.getPassword().startsWith("{") ? ops.getPassword() : "{noop}" + ops.getPassword();
+        return new InMemoryUserDetailsManager(User.withUsername(ops.getUsername())
+                .password(password)
+                .roles(OPERATOR_ROLE)
+                .build());
+    }
+
+    @Bean
+    PasswordEncoder opsPasswordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    /**
+     * Authenticates the JSON credentials of Hawtio's login form against the same users as HTTP Basic (not a bean:
+     * Spring Boot would register a Filter bean a second time, outside the security chain).
+     */
+    private static HawtioLoginFilter hawtioLoginFilter(UserDetailsService users, PasswordEncoder passwordEncoder,
+                                                       ObjectMapper json, LoginThrottle throttle) {
+        DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+        provider.setPasswordEncoder(passwordEncoder);
+        AuthenticationManager manager = new ProviderManager(provider);
+        SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
+                new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
+        return new HawtioLoginFilter(manager, contexts, json, throttle);
+    }
+
+    static UrlBasedCorsConfigurationSource feApiCors(OpsProperties ops) {
+        CorsConfiguration fe = new CorsConfiguration();
+        fe.setAllowedOrigins(List.copyOf(ops.getCors().getAllowedOrigins()));
+        fe.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS"));
+        fe.setAllowedHeaders(List.of("Content-Type", "Idempotency-Key", "Authorization"));
+        fe.setExposedHeaders(List.of("Location"));
+        fe.setMaxAge(3600L);
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/fe/**", fe);
+        return source;
+    }
+}
