@@ -108,6 +108,11 @@ class JobsEndToEndTest {
         assertThat(n.path("status").asText()).isEqualTo("FAILED");
         assertThat(n.path("error").asText()).contains("no output file");
 
+        String metrics = new Http("http://127.0.0.1:" + system.orchestratorPort).get("/actuator/prometheus").body();
+        assertThat(metrics).as("the failed job is counted with its outcome")
+                .containsPattern("connecta_jobs_finished_total\\{[^}]*outcome=\"FAILED\"[^}]*profileId=\"fail3\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("connecta_jobs_duration_seconds_count\\{[^}]*profileId=\"slow\"[^}]*} 1");
+
         Http.Response notYet = system.fe.get("/jobs/" + failed + "/result");
         assertThat(notYet.status()).as("a failed job has no result").isEqualTo(409);
         assertThat(notYet.contentType()).startsWith("application/problem+json");

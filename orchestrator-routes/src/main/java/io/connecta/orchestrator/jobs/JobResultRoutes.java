@@ -21,9 +21,11 @@ import java.util.Map;
 public class JobResultRoutes extends RouteBuilder {
 
     private final ObjectMapper json;
+    private final JobMetricsRecorder metrics;
 
-    public JobResultRoutes(ObjectMapper json) {
+    public JobResultRoutes(ObjectMapper json, JobMetricsRecorder metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
@@ -80,6 +82,7 @@ public class JobResultRoutes extends RouteBuilder {
         // header jobId, body ResultMessage: the job moved forward
         from("direct:job-changed").routeId("job-changed").errorHandler(noErrorHandler())
                 .to("direct:job-load")
+                .process(e -> metrics.changed(e.getMessage().getBody(JobView.class)))
                 .filter(e -> e.getMessage().getBody(JobView.class).status().isTerminal())
                     .to("direct:job-reply");
 

@@ -1,6 +1,7 @@
 package io.connecta.orchestrator.jobs;
 
 import io.connecta.common.job.ResultMessage;
+import io.connecta.orchestrator.metrics.JobMetrics;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -40,9 +41,11 @@ public class JobStoreRoutes extends RouteBuilder {
             + " WHERE job_id = :#jobId AND state_rank < :#rank";
 
     private final JobRows rows;
+    private final JobMetrics metrics;
 
-    public JobStoreRoutes(JobRows rows) {
+    public JobStoreRoutes(JobRows rows, JobMetrics metrics) {
         this.rows = rows;
+        this.metrics = metrics;
     }
 
     @Override
@@ -73,6 +76,7 @@ public class JobStoreRoutes extends RouteBuilder {
                     NewJob job = e.getMessage().getBody(NewJob.class);
                     e.getMessage().setHeader("jobId", job.jobId());
                     log.info("Job {} recorded: {}/{} from {}", job.jobId(), job.workerType(), job.profileId(), job.origin());
+                    metrics.submitted(job.workerType(), job.profileId());
                 });
 
         // header jobId → body: the JobView, or null
@@ -99,6 +103,7 @@ public class JobStoreRoutes extends RouteBuilder {
                     p.put("origin", r.origin().name());
                     p.put("inputName", r.inputName());
                     e.getMessage().setBody(p);
+                    metrics.submitted(r.workerType(), r.profileId());
                 })
                 .to(INSERT_WORKER_RUN)
                 .setBody(exchangeProperty("connectaResult"));
