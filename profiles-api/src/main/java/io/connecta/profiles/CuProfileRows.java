@@ -3,11 +3,9 @@ package io.connecta.profiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connecta.common.sql.Rows;
 import org.springframework.stereotype.Component;
 
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -46,9 +44,7 @@ public class CuProfileRows {
     }
 
     public CuProfile fromRow(Map<String, Object> row) {
-        // H2 reports column labels in upper case, PostgreSQL in lower case
-        Map<String, Object> r = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        r.putAll(row);
+        Map<String, Object> r = Rows.caseInsensitive(row);
         return new CuProfile(
                 (String) r.get("id"),
                 (String) r.get("name"),
@@ -60,26 +56,14 @@ public class CuProfileRows {
                 read((String) r.get("success_exit_codes"), INTEGERS),
                 (String) r.get("output_name"),
                 ((Number) r.get("version")).longValue(),
-                instant(r.get("created_at")),
-                instant(r.get("updated_at")));
+                Rows.instant(r.get("created_at")),
+                Rows.instant(r.get("updated_at")));
     }
 
     public List<CuProfile> fromRows(List<Map<String, Object>> rows) {
         return rows.stream().map(this::fromRow).toList();
     }
 
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        throw new IllegalStateException("unexpected timestamp type " + (value == null ? null : value.getClass()));
-    }
 
     private String write(Object value) {
         try {

@@ -34,7 +34,7 @@ final class Apps {
     static ConfigurableApplicationContext orchestrator(int port, String jdbcUrl, Map<String, Object> extra) {
         Map<String, Object> p = new HashMap<>();
         p.put("server.port", port);
-        p.put("camel.springboot.name", "orchestrator-" + port);
+        p.put("camel.main.name", "orchestrator-" + port);
         database(p, jdbcUrl);
         p.putAll(extra);
         return start(OrchestratorApplication.application(), p);
@@ -43,7 +43,7 @@ final class Apps {
     static ConfigurableApplicationContext cu(String instanceId, String jdbcUrl, int orchestratorPort, Map<String, Object> extra) {
         Map<String, Object> p = new HashMap<>();
         p.put("server.port", 0);
-        p.put("camel.springboot.name", instanceId);
+        p.put("camel.main.name", instanceId);
         p.put("connecta.worker.instance-id", instanceId);
         p.put("connecta.worker.orchestrator-url", "http://127.0.0.1:" + orchestratorPort);
         database(p, jdbcUrl);

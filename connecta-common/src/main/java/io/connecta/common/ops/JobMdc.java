@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * Every log line of a job's processing carries its job id: before each step of any route, the exchange's
  * {@value #HEADER} header is copied into the logging MDC key {@value #KEY} (and the key is removed for exchanges
  * without one); when the exchange completes, the key is cleared. Camel's own MDC keys ({@code camel.routeId},
- * {@code camel.breadcrumbId}, …) come from {@code camel.springboot.use-mdc-logging=true}; the logging pattern prints
+ * {@code camel.breadcrumbId}, …) come from {@code camel.main.use-mdc-logging=true}; the logging pattern prints
  * both. Registered once for the CamelContext, so a job route needs nothing but the header. {@link #fromHeader()}
  * does the same as an explicit step, e.g. right after a route sets the header.
  */

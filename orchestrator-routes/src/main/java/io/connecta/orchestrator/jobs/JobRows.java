@@ -3,9 +3,9 @@ package io.connecta.orchestrator.jobs;
 import io.connecta.common.job.JobOrigin;
 import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
+import io.connecta.common.sql.Rows;
 import org.springframework.stereotype.Component;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,7 +14,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Maps jobs to the named SQL parameters of {@code job} and rows to {@link JobView}s. */
 @Component
@@ -52,17 +51,16 @@ public class JobRows {
     }
 
     public JobView fromRow(Map<String, Object> row) {
-        Map<String, Object> r = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        r.putAll(row);
+        Map<String, Object> r = Rows.caseInsensitive(row);
         return new JobView(
                 (String) r.get("job_id"), (String) r.get("worker_type"), (String) r.get("profile_id"),
-                longOrNull(r.get("profile_version")), JobOrigin.valueOf((String) r.get("origin")),
+                Rows.longOrNull(r.get("profile_version")), JobOrigin.valueOf((String) r.get("origin")),
                 JobState.valueOf((String) r.get("state")), (String) r.get("input_blob_id"),
-                (String) r.get("input_file"), (String) r.get("input_name"), longOrNull(r.get("input_bytes")),
+                (String) r.get("input_file"), (String) r.get("input_name"), Rows.longOrNull(r.get("input_bytes")),
                 (String) r.get("result_blob_id"), r.get("exit_code") == null ? null : ((Number) r.get("exit_code")).intValue(),
                 (String) r.get("error"), (String) r.get("correlation_id"), ((Number) r.get("attempt")).intValue(),
-                (String) r.get("worker_instance_id"), instant(r.get("created_at")), instant(r.get("updated_at")),
-                instant(r.get("started_at")), instant(r.get("finished_at")));
+                (String) r.get("worker_instance_id"), Rows.instant(r.get("created_at")), Rows.instant(r.get("updated_at")),
+                Rows.instant(r.get("started_at")), Rows.instant(r.get("finished_at")));
     }
 
     public List<JobView> fromRows(List<Map<String, Object>> rows) {
@@ -73,20 +71,5 @@ public class JobRows {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private static Long longOrNull(Object value) {
-        return value == null ? null : ((Number) value).longValue();
-    }
 
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
-    }
 }

@@ -1,9 +1,9 @@
 package io.connecta.orchestrator.registry;
 
 import io.connecta.common.worker.WorkerRegistration;
+import io.connecta.common.sql.Rows;
 import org.springframework.stereotype.Component;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Maps registrations to the SQL parameters of {@code worker} and rows to {@link WorkerView}s. */
 @Component
@@ -42,9 +41,8 @@ public class WorkerRows {
     }
 
     public WorkerView fromRow(Map<String, Object> row) {
-        Map<String, Object> r = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        r.putAll(row);
-        Instant heartbeat = instant(r.get("last_heartbeat"));
+        Map<String, Object> r = Rows.caseInsensitive(row);
+        Instant heartbeat = Rows.instant(r.get("last_heartbeat"));
         int lease = ((Number) r.get("lease_seconds")).intValue();
         boolean up = !heartbeat.plusSeconds(lease).isBefore(clock.instant());
         return new WorkerView((String) r.get("instance_id"), (String) r.get("worker_type"), (String) r.get("base_url"),
@@ -55,13 +53,4 @@ public class WorkerRows {
         return rows.stream().map(this::fromRow).toList();
     }
 
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + (value == null ? null : value.getClass()));
-    }
 }
