@@ -6,6 +6,7 @@ import io.connecta.common.problem.ApiProblemException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,9 +21,11 @@ public class CuJobErrors extends RouteConfigurationBuilder {
     public static final String ID = "cu-job-errors";
 
     private final CuJob job;
+    private final int maxDeliveries;
 
-    public CuJobErrors(CuJob job) {
+    public CuJobErrors(CuJob job, @Value("${connecta.jms.max-deliveries:10}") int maxDeliveries) {
         this.job = job;
+        this.maxDeliveries = maxDeliveries;
     }
 
     @Override
@@ -36,7 +39,7 @@ public class CuJobErrors extends RouteConfigurationBuilder {
                 .to("activemq6:queue:" + JobQueues.RESULTS);
 
         config.onException(Exception.class)
-                .onWhen(header("JMSXDeliveryCount").isGreaterThanOrEqualTo("{{connecta.jms.max-deliveries:10}}"))
+                .onWhen(header("JMSXDeliveryCount").isGreaterThanOrEqualTo(maxDeliveries))
                 .handled(true).useOriginalMessage()
                 .log(LoggingLevel.ERROR, "Job ${header.jobId}: giving up after ${header.JMSXDeliveryCount} deliveries:"
                         + " ${exception.message}")

@@ -5,8 +5,10 @@ import io.connecta.common.job.DispatchMessage;
 import io.connecta.common.job.JobQueues;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -26,10 +28,13 @@ public class JobDispatchRoutes extends RouteBuilder {
 
     private final JobRows rows;
     private final ObjectMapper json;
+    private final Duration redispatchAfter;
 
-    public JobDispatchRoutes(JobRows rows, ObjectMapper json) {
+    public JobDispatchRoutes(JobRows rows, ObjectMapper json,
+                             @Value("${connecta.jobs.redispatch-after-ms:10000}") long redispatchAfterMs) {
         this.rows = rows;
         this.json = json;
+        this.redispatchAfter = Duration.ofMillis(redispatchAfterMs);
     }
 
     @Override
@@ -62,9 +67,7 @@ public class JobDispatchRoutes extends RouteBuilder {
 
         from("timer:job-redispatch?delay={{connecta.jobs.redispatch-period-ms:5000}}"
                 + "&period={{connecta.jobs.redispatch-period-ms:5000}}").routeId("job-redispatch")
-                .setBody(e -> Map.of("cutoff", rows.now().minusNanos(
-                        e.getContext().resolvePropertyPlaceholders("{{connecta.jobs.redispatch-after-ms:10000}}")
-                                .transform(Long::parseLong) * 1_000_000L)))
+                .setBody(e -> Map.of("cutoff", rows.now().minus(redispatchAfter)))
                 .to(STALE_PENDING)
                 .split(body())
                     .setHeader("jobId", simple("${body[job_id]}", String.class))

@@ -3,6 +3,7 @@ package io.connecta.orchestrator.messaging;
 import io.connecta.common.job.JobQueues;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,11 +16,17 @@ public class MessagingRouteConfiguration extends RouteConfigurationBuilder {
 
     public static final String ID = "jms-messaging";
 
+    private final int maxDeliveries;
+
+    public MessagingRouteConfiguration(@Value("${connecta.jms.max-deliveries:10}") int maxDeliveries) {
+        this.maxDeliveries = maxDeliveries;
+    }
+
     @Override
     public void configuration() {
         routeConfiguration(ID)
                 .onException(Exception.class)
-                    .onWhen(header("JMSXDeliveryCount").isGreaterThanOrEqualTo("{{connecta.jms.max-deliveries:10}}"))
+                    .onWhen(header("JMSXDeliveryCount").isGreaterThanOrEqualTo(maxDeliveries))
                     .handled(true).useOriginalMessage()
                     .setHeader(JobQueues.REASON_HEADER, simple("${exception.class.simpleName}: ${exception.message}"))
                     .setHeader("ConnectaFromRoute", simple("${routeId}"))
