@@ -35,6 +35,10 @@ final class Apps {
         Map<String, Object> p = new HashMap<>();
         p.put("server.port", port);
         p.put("camel.main.name", "orchestrator-" + port);
+        // a broker and var dir of its own unless the test shares them on purpose
+        p.put("connecta.broker.embedded.name", "connecta-" + port);
+        p.put("connecta.broker.embedded.tcp-url", "tcp://127.0.0.1:" + freePort());
+        p.put("connecta.var-dir", tempDir("orchestrator-" + port));
         database(p, jdbcUrl);
         p.putAll(extra);
         return start(OrchestratorApplication.application(), p);
@@ -46,9 +50,18 @@ final class Apps {
         p.put("camel.main.name", instanceId);
         p.put("connecta.worker.instance-id", instanceId);
         p.put("connecta.worker.orchestrator-url", "http://127.0.0.1:" + orchestratorPort);
+        p.put("connecta.var-dir", tempDir(instanceId));
         database(p, jdbcUrl);
         p.putAll(extra);
         return start(CuWorkerApplication.application(), p);
+    }
+
+    static String tempDir(String name) {
+        try {
+            return java.nio.file.Files.createTempDirectory("connecta-" + name).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String h2(String name) {

@@ -43,7 +43,7 @@ final class JobSystem implements AutoCloseable {
         }
         Map<String, Object> o = new HashMap<>(common());
         o.put("connecta.broker.embedded.tcp-url", "tcp://127.0.0.1:" + brokerPort);
-        o.put("spring.activemq.broker-url", "vm://connecta?create=false");
+        o.put("connecta.broker.embedded.name", "connecta-" + name);
         o.put("connecta.jobs.redispatch-period-ms", 1000);
         o.put("connecta.jobs.redispatch-after-ms", 2000);
         o.putAll(extra);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.blob.BlobStore;
 import io.connecta.common.job.JobQueues;
+import io.connecta.common.test.Await;
 import io.connecta.common.test.Http;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
@@ -100,9 +101,10 @@ class JobsEndToEndTest {
         JsonNode s = system.awaitEnd(slow, END);
         assertThat(s.path("status").asText()).isEqualTo("FAILED");
         assertThat(s.path("error").asText()).contains("timed out");
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep 30"))
-                .filter(p -> p.parent().map(pp -> pp.pid() == ProcessHandle.current().pid()).orElse(false)).count())
-                .as("the timed-out CU left no process behind").isZero();
+        // the CU runs as a child of this JVM; its own child is the sleep
+        Await.until("the timed-out CU left no process behind", Duration.ofSeconds(10), () ->
+                ProcessHandle.current().descendants().noneMatch(p -> p.isAlive()
+                        && p.info().commandLine().orElse("").contains("sleep 30")));
 
         JsonNode n = system.awaitEnd(silent, END);
         assertThat(n.path("status").asText()).isEqualTo("FAILED");

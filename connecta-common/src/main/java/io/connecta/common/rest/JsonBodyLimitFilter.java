@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Caps JSON request bodies ({@code connecta.rest.max-json-bytes}) before anything reads them whole: a declared
+ * Caps JSON request bodies of the APIs ({@code connecta.rest.max-json-bytes}) before anything reads them whole: a declared
  * length over the cap is answered 413 at once, a chunked body is cut off when it passes the cap. Streamed
  * uploads (other media types) are not touched.
  */
@@ -35,8 +35,9 @@ public class JsonBodyLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        // the APIs only: operator tools (Jolokia) sit behind the login and size their own requests
         String type = request.getContentType();
-        return type == null || !type.toLowerCase().contains("json");
+        return !request.getRequestURI().startsWith("/api/") || type == null || !type.toLowerCase().contains("json");
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.util.Base64;
  * what production has and tests switch off by default: Camel's JMX MBeans (Hawtio's data) and metrics export.
  */
 @CamelSpringBootTest
+@ActiveProfiles("test")
 @DisableJmx(false)
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
