@@ -66,32 +66,20 @@ public class JsonBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public ServletInputStream getInputStream() throws IOException {
             ServletInputStream in = super.getInputStream();
+            BodyLimit limit = new BodyLimit(max);
             return new ServletInputStream() {
-                private long read;
-
                 @Override
                 public int read() throws IOException {
                     int b = in.read();
-                    if (b >= 0) {
-                        count(1);
-                    }
+                    limit.count(b >= 0 ? 1 : 0);
                     return b;
                 }
 
                 @Override
                 public int read(byte[] buf, int off, int len) throws IOException {
                     int n = in.read(buf, off, len);
-                    if (n > 0) {
-                        count(n);
-                    }
+                    limit.count(n);
                     return n;
-                }
-
-                private void count(int n) throws BodyTooLargeException {
-                    read += n;
-                    if (read > max) {
-                        throw new BodyTooLargeException(max);
-                    }
                 }
 
                 @Override

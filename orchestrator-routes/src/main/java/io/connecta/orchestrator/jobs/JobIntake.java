@@ -6,14 +6,13 @@ import io.connecta.common.blob.BlobStore;
 import io.connecta.common.job.SubmitMessage;
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.common.problem.ProblemResponses;
-import io.connecta.common.rest.BodyTooLargeException;
+import io.connecta.common.rest.BodyLimit;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -53,7 +52,7 @@ public class JobIntake {
         NewJob job = e.getProperty(NEW_JOB, NewJob.class).withInputBlob("jobs/" + e.getProperty(NEW_JOB, NewJob.class).jobId() + "/input");
         e.setProperty(NEW_JOB, job);
         Message m = e.getMessage();
-        m.setBody(new Limited(m.getBody(InputStream.class), maxInputBytes));
+        m.setBody(BodyLimit.limit(m.getBody(InputStream.class), maxInputBytes));
         m.setHeader(BlobStore.BLOB_ID, job.inputBlobId());
     }
 
@@ -114,41 +113,5 @@ public class JobIntake {
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         m.setHeader("Location", JobRequests.location(job.jobId()));
         m.setBody(json.writeValueAsString(job));
-    }
-
-    /** Counts what passes and stops past the limit, for uploads without (or with a false) Content-Length. */
-    static final class Limited extends FilterInputStream {
-        private final long max;
-        private long read;
-
-        Limited(InputStream in, long max) {
-            super(in);
-            this.max = max;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(long n) throws BodyTooLargeException {
-            read += n;
-            if (read > max) {
-                throw new BodyTooLargeException(max);
-            }
-        }
     }
 }
