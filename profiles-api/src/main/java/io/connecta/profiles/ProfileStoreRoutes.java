@@ -77,6 +77,8 @@ public class ProfileStoreRoutes extends RouteBuilder {
                 .filter(e -> !CuProfileValidator.isWellFormedId(e.getMessage().getHeader("profileId", String.class)))
                     .process(this::notFound)
                 .end()
+                // a SelectOne that finds no row leaves the body as it was: start from none, so "not found" is seen
+                .setBody(constant(null))
                 .to(SELECT_ONE)
                 .filter(body().isNull())
                     .process(this::notFound)

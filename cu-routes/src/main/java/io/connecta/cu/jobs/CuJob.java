@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.blob.BlobNotFoundException;
 import io.connecta.common.blob.BlobStore;
 import io.connecta.common.job.DispatchMessage;
+import io.connecta.common.job.JobOrigin;
 import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
 import io.connecta.common.problem.ApiProblemException;
@@ -21,6 +22,7 @@ import org.springframework.util.FileSystemUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,14 +30,23 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The steps of {@link CuJobRoutes}: one job from its dispatch message to its result message. */
+/**
+ * The steps of {@link CuJobRoutes}: one job from its dispatch message to its result message. The drop-in routes
+ * ({@code io.connecta.cu.dropin}) share the work directory, the failure reasons and the result reports.
+ */
 @Component
 @EnableConfigurationProperties(CuJobProperties.class)
 public class CuJob {
 
     static final String DISPATCH = "connectaDispatch";
-    static final String STARTED = "connectaStarted";
-    static final String RESULT_BLOB = "connectaResultBlob";
+    /** When the job started (an {@link Instant}); set by whoever starts a job. */
+    public static final String STARTED = "connectaStarted";
+    /** The blob id of a job's uploaded output; absent when the output went elsewhere (a file). */
+    public static final String RESULT_BLOB = "connectaResultBlob";
+    /** The {@link ExecOutcome} of a successful run, kept while the body carries the output on its way. */
+    public static final String OUTCOME = "connectaOutcome";
+    /** A job the worker started on its own (an {@link OwnJob}): its results say so, for the orchestrator to record it. */
+    public static final String OWN_JOB = "connectaOwnJob";
     static final String WORK_DIR = "connectaWorkDir";
 
     private final ObjectMapper json;
@@ -70,11 +81,12 @@ public class CuJob {
         in.setHeader("profileId", dispatch.profileId());
     }
 
+    /** A fresh work directory for the job of header {@code jobId}. */
     public void createWorkDir(Exchange e) throws IOException {
-        DispatchMessage dispatch = e.getProperty(DISPATCH, DispatchMessage.class);
+        String jobId = e.getMessage().getHeader("jobId", String.class);
         Path root = Path.of(properties.getWorkRoot()).toAbsolutePath().normalize();
         Files.createDirectories(root);
-        Path dir = Files.createDirectory(root.resolve(dispatch.jobId() + "-" + UUID.randomUUID().toString().substring(0, 8)));
+        Path dir = Files.createDirectory(root.resolve(jobId + "-" + UUID.randomUUID().toString().substring(0, 8)));
         e.getMessage().setHeader(CuExec.WORK_DIR, dir);
         // a property too: it outlives error handlers that restore the original message
         e.setProperty(WORK_DIR, dir);
@@ -99,28 +111,92 @@ public class CuJob {
         e.getMessage().setBody(null);
     }
 
-    /** A file-reference job: the input is copied from the shared root, and only from inside it. */
+    /**
+     * A file-reference job: the input is read from the shared root, and only from inside it. The file is read
+     * through its real path (links resolved and checked), so a link swapped in after the check leads nowhere else.
+     */
     public void copySharedInput(Exchange e) throws IOException {
         DispatchMessage dispatch = e.getProperty(DISPATCH, DispatchMessage.class);
         Path source = sharedPath(dispatch.file());
-        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new JobFailedException("input file '" + dispatch.file() + "' does not exist in the shared root");
         }
-        Files.copy(source, workDir(e).resolve(CuExec.INPUT_FILE), StandardCopyOption.REPLACE_EXISTING);
+        Path real = source.toRealPath();
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw new JobFailedException("input file '" + dispatch.file() + "' is not a regular file");
+        }
+        Files.copy(real, workDir(e).resolve(CuExec.INPUT_FILE), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** Resolves a relative path under the shared root; anything that leaves the root is refused. */
+    /**
+     * The output of a successful file-reference job goes beside its input, as {@code <file>.out} (replacing an
+     * earlier one), inside the shared root; it is written under a hidden temporary name and then renamed, so a reader
+     * never sees half of it. Body: the {@link ExecOutcome}.
+     */
+    public void writeSharedOutput(Exchange e) throws IOException {
+        ExecOutcome outcome = e.getMessage().getBody(ExecOutcome.class);
+        e.setProperty(OUTCOME, outcome);
+        DispatchMessage dispatch = e.getProperty(DISPATCH, DispatchMessage.class);
+        String relative = sharedOutputOf(dispatch.file());
+        Path target = sharedPath(relative);
+        if (Files.isSymbolicLink(target) || Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new JobFailedException("output file '" + relative + "' exists and is not a plain file; it is left alone");
+        }
+        Path part = target.resolveSibling("." + target.getFileName() + "." + dispatch.jobId() + ".part");
+        try {
+            Files.copy(outcome.outputFile(), part, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** Where a file-reference job's output goes: beside its input, relative to the shared root. */
+    public static String sharedOutputOf(String file) {
+        return file + ".out";
+    }
+
+    /**
+     * Resolves a path relative to the shared root; anything that could leave the root is refused with the reason:
+     * absolute paths, empty, {@code .} or {@code ..} segments (even those that would stay inside), and links, in the
+     * path or in its folders, whose real target lies outside the root.
+     */
     Path sharedPath(String relative) throws IOException {
+        if (relative == null || relative.isBlank() || relative.length() > 1024 || relative.indexOf('\0') >= 0) {
+            throw new JobFailedException("file '" + relative + "' is not a relative path of 1..1024 characters");
+        }
+        if (relative.startsWith("/")) {
+            throw new JobFailedException("file '" + relative + "' is an absolute path; only paths relative to the shared"
+                    + " root are accepted");
+        }
+        for (String segment : relative.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new JobFailedException("file '" + relative + "' has an empty, '.' or '..' segment; only plain"
+                        + " paths inside the shared root are accepted");
+            }
+        }
         Path root = Path.of(properties.getFileRoot()).toAbsolutePath().normalize();
-        Path candidate = root.resolve(relative).normalize();
-        if (Path.of(relative).isAbsolute() || !candidate.startsWith(root)) {
+        Path candidate;
+        try {
+            candidate = root.resolve(relative).normalize();
+        } catch (InvalidPathException ex) {
+            throw new JobFailedException("file '" + relative + "' is not a valid path: " + ex.getMessage());
+        }
+        if (!candidate.startsWith(root) || candidate.equals(root)) {
             throw new JobFailedException("file '" + relative + "' is outside the shared root");
         }
-        if (Files.exists(candidate)) {
-            Path real = candidate.toRealPath();
-            if (!real.startsWith(root.toRealPath())) {
-                throw new JobFailedException("file '" + relative + "' leads outside the shared root");
-            }
+        if (!Files.isDirectory(root)) {
+            throw new JobFailedException("the shared root " + root + " does not exist on this worker");
+        }
+        Path realRoot = root.toRealPath();
+        // the file itself if it exists, else the nearest folder above it that does: its real place must be in the root
+        Path existing = candidate;
+        while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        boolean dangling = !Files.exists(existing);
+        if (dangling || !existing.toRealPath().startsWith(realRoot)) {
+            throw new JobFailedException("file '" + relative + "' leads outside the shared root (through a link)");
         }
         return candidate;
     }
@@ -128,7 +204,7 @@ public class CuJob {
     /** Sets up the output upload of a successful run. */
     public void aimOutputUpload(Exchange e) {
         ExecOutcome outcome = e.getMessage().getBody(ExecOutcome.class);
-        e.setProperty("connectaOutcome", outcome);
+        e.setProperty(OUTCOME, outcome);
         String blobId = "jobs/" + e.getMessage().getHeader("jobId", String.class) + "/output";
         e.setProperty(RESULT_BLOB, blobId);
         e.getMessage().setHeader(BlobStore.BLOB_ID, blobId);
@@ -136,15 +212,20 @@ public class CuJob {
     }
 
     public void succeeded(Exchange e) throws JsonProcessingException {
-        ExecOutcome outcome = e.getProperty("connectaOutcome", ExecOutcome.class);
+        ExecOutcome outcome = e.getProperty(OUTCOME, ExecOutcome.class);
         report(e, JobState.SUCCEEDED, e.getProperty(RESULT_BLOB, String.class), outcome.exitCode(), null);
     }
 
     public void failedRun(Exchange e) throws JsonProcessingException {
         ExecOutcome outcome = e.getMessage().getBody(ExecOutcome.class);
+        report(e, JobState.FAILED, null, outcome.exitCode(), failureReason(outcome));
+    }
+
+    /** Why a run failed, with the end of the CU's stderr. */
+    public static String failureReason(ExecOutcome outcome) {
         String tail = outcome.stderrTail() == null || outcome.stderrTail().isBlank() ? ""
                 : "; stderr: " + outcome.stderrTail().strip();
-        report(e, JobState.FAILED, null, outcome.exitCode(), outcome.reason() + tail);
+        return outcome.reason() + tail;
     }
 
     /** A failure that ends the job: the reason is the exception's message. */
@@ -160,7 +241,8 @@ public class CuJob {
         report(e, JobState.RUNNING, null, null, null);
     }
 
-    private void report(Exchange e, JobState state, String resultBlobId, Integer exitCode, String error)
+    /** The body becomes the JSON {@link ResultMessage} of the job of header {@code jobId}. */
+    public void report(Exchange e, JobState state, String resultBlobId, Integer exitCode, String error)
             throws JsonProcessingException {
         String jobId = e.getMessage().getHeader("jobId", String.class);
         CuProfile profile = e.getProperty(CuExec.PROFILE, CuProfile.class);
@@ -168,6 +250,11 @@ public class CuJob {
         ResultMessage result = new ResultMessage(jobId, state, resultBlobId, exitCode, error,
                 started == null ? clock.instant() : started, state.isTerminal() ? clock.instant() : null,
                 identity.instanceId(), profile == null ? null : profile.version());
+        OwnJob own = e.getProperty(OWN_JOB, OwnJob.class);
+        if (own != null) {
+            result = result.workerStarted(JobOrigin.DROP_IN, identity.registration().workerType(), own.profileId(),
+                    own.inputName());
+        }
         Message m = e.getMessage();
         m.removeHeaders("*", CuExec.WORK_DIR);
         m.setHeader("jobId", jobId);
