@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own that receives the worker's DROP_IN reports.
  */
 @CamelSpringBootTest
+@ActiveProfiles("test")
 @SpringBootTest(classes = CuWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=" + CuWorkerApplication.CONFIG_NAME,
         "spring.datasource.url=jdbc:h2:mem:dropin-test;DB_CLOSE_DELAY=-1",

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code direct:cu-exec} with real child processes: the sample CU and the test CUs in src/test/resources/cu-exec. */
 @CamelSpringBootTest
+@ActiveProfiles("test")
 @SpringBootTest(classes = CuWorkerApplication.class, properties = {
         "spring.config.name=" + CuWorkerApplication.CONFIG_NAME,
         "spring.datasource.url=jdbc:h2:mem:exec-test;DB_CLOSE_DELAY=-1",
