@@ -2,6 +2,7 @@ package io.connecta.profiles;
 
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.common.problem.FieldError;
+import io.connecta.common.worker.WorkerNames;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 @Component
 public class CuProfileValidator {
 
-    static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    static final Pattern ID = WorkerNames.PROFILE_ID;
     static final Set<String> PLACEHOLDERS = Set.of("input", "output", "workDir");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");

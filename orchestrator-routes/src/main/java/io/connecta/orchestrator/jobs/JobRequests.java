@@ -4,6 +4,7 @@ import io.connecta.common.blob.BlobIds;
 import io.connecta.common.job.JobOrigin;
 import io.connecta.common.job.SubmitMessage;
 import io.connecta.common.problem.ApiProblemException;
+import io.connecta.common.worker.WorkerNames;
 import io.connecta.orchestrator.registry.WorkerRegistrationValidator;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 /** Reads and checks job requests from the FE API and from {@code connecta.jobs.submit}. */
 final class JobRequests {
 
-    static final Pattern PROFILE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    static final Pattern PROFILE_ID = WorkerNames.PROFILE_ID;
     static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._ -]{0,254}");
     static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
     static final Pattern CORRELATION = Pattern.compile("[\\x20-\\x7E]{1,200}");

@@ -2,6 +2,7 @@ package io.connecta.orchestrator.passthrough;
 
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.common.problem.ProblemResponses;
+import io.connecta.common.worker.WorkerNames;
 import io.connecta.orchestrator.registry.RegistryProperties;
 import io.connecta.orchestrator.registry.WorkerRegistrationValidator;
 import io.connecta.orchestrator.registry.WorkerView;
@@ -34,7 +35,7 @@ public class ProfilePassthrough {
     static final String TIMED_OUT = "connectaPassthroughTimedOut";
 
     private static final Logger LOG = LoggerFactory.getLogger(ProfilePassthrough.class);
-    private static final Pattern PROFILE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern PROFILE_ID = WorkerNames.PROFILE_ID;
     private static final Pattern PAGING = Pattern.compile("[0-9]{1,10}");
 
     private final RegistryProperties registry;

@@ -2,6 +2,7 @@ package io.connecta.orchestrator.registry;
 
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.common.problem.FieldError;
+import io.connecta.common.worker.WorkerNames;
 import io.connecta.common.worker.WorkerRegistration;
 import org.springframework.stereotype.Component;
 
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 public class WorkerRegistrationValidator {
 
     public static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-    public static final Pattern WORKER_TYPE = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    public static final Pattern WORKER_TYPE = WorkerNames.WORKER_TYPE;
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*/?");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+-]{0,64}");
 
