@@ -13,6 +13,8 @@ public class CuWorkerApplication {
     public static final String CONFIG_NAME = "cu-worker";
 
     public static void main(String[] args) {
+        // the dev database's auto-server (cu-worker.yml, shared by the local workers) listens on loopback only
+        System.getProperties().putIfAbsent("h2.bindAddress", "127.0.0.1");
         application().run(args);
     }
 

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.connecta.common.rest.BodyTooLargeException;
+import io.connecta.common.rest.IncompleteBodyException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.util.ObjectHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
@@ -22,6 +26,7 @@ import java.util.stream.Collectors;
 public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
 
     public static final String ID = "problem-json";
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemRouteConfiguration.class);
 
     private final ProblemResponses problems;
 
@@ -49,6 +54,17 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
         config.onException(BodyTooLargeException.class).handled(true)
                 .process(e -> problems.write(e, 413, e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage(),
                         List.of()));
+
+        // the client went away mid-upload: nothing was kept (the routes clean up), and there is nobody to blame but it
+        config.onException(IncompleteBodyException.class).handled(true)
+                .process(e -> {
+                    // often wrapped by the component that was reading (camel-file, the Azure SDK): say what happened
+                    IncompleteBodyException p = ObjectHelper.getException(IncompleteBodyException.class,
+                            e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+                    LOG.warn("Request {} {} abandoned: {}", e.getMessage().getHeader(Exchange.HTTP_METHOD),
+                            e.getMessage().getHeader(Exchange.HTTP_URI), p.getMessage());
+                    problems.write(e, 400, p.getMessage(), List.of());
+                });
 
         config.onException(DuplicateKeyException.class).handled(true)
                 .process(e -> problems.write(e, 409, "a resource with this id already exists", List.of()));

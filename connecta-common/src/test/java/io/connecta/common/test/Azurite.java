@@ -61,7 +61,9 @@ public final class Azurite {
             Process process = new ProcessBuilder(executable.toString(),
                     "--blobHost", HOST, "--blobPort", String.valueOf(port), "--location", location.toString(),
                     // the Azure SDK of Camel 4.17 speaks a newer service version than Azurite 3.35 knows
-                    "--skipApiVersionCheck", "--loose", "--silent")
+                    "--skipApiVersionCheck", "--loose", "--silent",
+                    // started without it, Azurite sends telemetry to a host on the internet at once
+                    "--disableTelemetry")
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

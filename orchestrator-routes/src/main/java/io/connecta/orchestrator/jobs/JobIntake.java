@@ -11,6 +11,8 @@ import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -22,6 +24,8 @@ public class JobIntake {
 
     static final String NEW_JOB = "connectaNewJob";
     static final String EXISTING = "connectaExisting";
+    /** Exchange property: the request body of an upload, a stream read once, by the blob store. */
+    public static final String UPLOAD = "connectaUpload";
 
     private final ObjectMapper json;
     private final long maxInputBytes;
@@ -35,16 +39,33 @@ public class JobIntake {
         Message in = e.getMessage();
         e.setProperty(ProblemResponses.INSTANCE, in.getHeader(Exchange.HTTP_URI, String.class));
         NewJob job = JobRequests.fromFe(in);
+        if (!isOctetStream(in.getHeader(Exchange.CONTENT_TYPE, String.class))) {
+            throw new ApiProblemException(415, "Content-Type must be application/octet-stream: the body is the input bytes");
+        }
         Long length = in.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (length != null && length > maxInputBytes) {
             throw new ApiProblemException(413, "input of " + length + " bytes is larger than the limit of "
                     + maxInputBytes + " bytes");
         }
-        if (in.getBody() == null) {
+        // out of the body until the blob store reads it: Camel's stream caching (of a unit of work, of the routes
+        // enriched on the way, of a variable) would read the whole upload into a spool file first
+        InputStream upload = e.getProperty(UPLOAD, in.getBody(InputStream.class), InputStream.class);
+        if (upload == null) {
             throw ApiProblemException.badRequest("request body is required: the input bytes");
         }
+        e.setProperty(UPLOAD, upload);
+        in.setBody(null);
         e.setProperty(NEW_JOB, job);
         in.setHeader("key", job.idempotencyKey());
+    }
+
+    private static boolean isOctetStream(String contentType) {
+        try {
+            return contentType != null
+                    && MediaType.APPLICATION_OCTET_STREAM.equalsTypeAndSubtype(MediaType.parseMediaType(contentType));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     /** Streams the request body into the blob store, never more than the limit. */
@@ -52,7 +73,8 @@ public class JobIntake {
         NewJob job = e.getProperty(NEW_JOB, NewJob.class).withInputBlob("jobs/" + e.getProperty(NEW_JOB, NewJob.class).jobId() + "/input");
         e.setProperty(NEW_JOB, job);
         Message m = e.getMessage();
-        m.setBody(BodyLimit.limit(m.getBody(InputStream.class), maxInputBytes));
+        m.setBody(BodyLimit.limit(e.getProperty(UPLOAD, InputStream.class), maxInputBytes));
+        e.removeProperty(UPLOAD);
         m.setHeader(BlobStore.BLOB_ID, job.inputBlobId());
     }
 

@@ -27,7 +27,7 @@ public class JobIntakeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // the upload stays a stream from the request to the blob store
+        // the upload stays a stream from the request (api.JobUploadFilter) to the blob store, read once
         from("direct:job-submit-fe").routeId("job-submit-fe").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .noStreamCaching()
                 .process(intake::readFeRequest)
