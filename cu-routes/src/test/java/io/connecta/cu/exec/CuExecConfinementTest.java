@@ -28,32 +28,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * before the allow-list was tightened) does not run at all, and what does run is confined: it sees the fixed
  * environment only, cannot read other jobs' work dirs or the blob store, and writes nothing outside its work dir.
  */
-@CuExecTest
-class CuExecConfinementTest {
+class CuExecConfinementTest extends AbstractCuExecTest {
 
     static final Set<String> FIXED = Set.of("PATH", "HOME", "PWD", "LANG", "LC_ALL", "TZ", "TMPDIR");
-
-    @Autowired
-    ProducerTemplate template;
 
     @Value("${connecta.blob.local.root}")
     Path blobRoot;
 
-    @TempDir
-    Path jobs;
-
-    Path workDir;
-
     @BeforeEach
-    void newWorkDir() throws IOException {
-        workDir = CuExecRuns.workDir(jobs);
+    void input() throws IOException {
         Files.writeString(workDir.resolve(CuExec.INPUT_FILE), "input of this job\n");
     }
 
     /** Attack 1: bash runs BASH_ENV's code before the sample CU's script; a free file name then carries the result. */
     @Test
     void bashEnvWithAFreeFileNameIsRefusedAndNothingRuns() {
-        ExecOutcome outcome = refused(CuExecRuns.profile("sample-cu", List.of("--mode", "copy", "cmdout", "${output}"),
+        ExecOutcome outcome = refused(profile("sample-cu", List.of("--mode", "copy", "cmdout", "${output}"),
                 Map.of("BASH_ENV", "$(id > cmdout; echo /dev/null)"), 30, List.of(0), "out.dat"));
 
         assertThat(outcome.reason()).as("both the free file name and the variable are named")
@@ -69,7 +59,7 @@ class CuExecConfinementTest {
     @ValueSource(strings = {"LD_PRELOAD", "BASH_ENV", "PYTHONSTARTUP", "LD_LIBRARY_PATH", "ENV", "BASH_FUNC_cat%%",
             "PATH", "HOME", "GCONV_PATH", "NODE_OPTIONS", "PERL5OPT", "MALLOC_CHECK_"})
     void loaderShellAndInterpreterVariablesAreRefusedAtTheRun(String name) {
-        ExecOutcome outcome = refused(CuExecRuns.profile("env-echo", List.of("${output}"), Map.of(name, "input"), 30,
+        ExecOutcome outcome = refused(profile("env-echo", List.of("${output}"), Map.of(name, "input"), 30,
                 List.of(0), "out.dat"));
 
         assertThat(outcome.reason()).as("the variable is named").contains("env." + name);
@@ -88,7 +78,7 @@ class CuExecConfinementTest {
             "--mode copy -- /etc/passwd ${output}",
             "--output=/var/tmp/connecta-escape.txt ${input} ${output}"})
     void pathsInArgumentsAreRefusedAtTheRunAndNothingRuns(String args) {
-        refused(CuExecRuns.profile("sample-cu", List.of(args.split(" ")), Map.of(), 30, List.of(0), "out.dat"));
+        refused(profile("sample-cu", List.of(args.split(" ")), Map.of(), 30, List.of(0), "out.dat"));
 
         assertThat(Path.of("/var/tmp/connecta-escape.txt")).as("nothing was written outside").doesNotExist();
         assertThat(jobs.resolve("escape.txt")).as("nothing was written beside the work dir").doesNotExist();
@@ -97,7 +87,7 @@ class CuExecConfinementTest {
     /** Attack 5: the child never inherits the worker's environment (secrets such as CONNECTA_OPS_PASSWORD). */
     @Test
     void workersOwnVariablesNeverReachTheChild() throws IOException {
-        ExecOutcome outcome = ran(CuExecRuns.profile("env-echo", List.of("${output}"), Map.of(), 30, List.of(0),
+        ExecOutcome outcome = ran(profile("env-echo", List.of("${output}"), Map.of(), 30, List.of(0),
                 "out.dat"));
 
         List<String> names = Files.readAllLines(outcome.outputFile()).stream().map(l -> l.substring(0, l.indexOf('=')))
@@ -130,7 +120,7 @@ class CuExecConfinementTest {
         List<String> allReads = new ArrayList<>(reads);
         allReads.add(workDir.resolve(CuExec.INPUT_FILE).toString());
 
-        ExecOutcome outcome = ran(CuExecRuns.profile("escape-probe", List.of("${output}"),
+        ExecOutcome outcome = ran(profile("escape-probe", List.of("${output}"),
                 Map.of("PROBE_READ", String.join(":", allReads), "PROBE_WRITE", String.join(":", writes)), 30,
                 List.of(0), "out.dat"));
 
@@ -174,7 +164,7 @@ class CuExecConfinementTest {
 
     /** A run refused before anything started: a failed outcome, no exit code, no process output. */
     private ExecOutcome refused(CuProfile profile) {
-        Exchange done = CuExecRuns.run(template, profile, workDir);
+        Exchange done = runExchange(profile);
         assertThat(done.getException()).as("a refused profile is an outcome, not an exception").isNull();
         ExecOutcome outcome = done.getMessage().getBody(ExecOutcome.class);
         assertThat(outcome.success()).as("refused: %s", outcome).isFalse();
@@ -185,7 +175,7 @@ class CuExecConfinementTest {
     }
 
     private ExecOutcome ran(CuProfile profile) {
-        Exchange done = CuExecRuns.run(template, profile, workDir);
+        Exchange done = runExchange(profile);
         ExecOutcome outcome = done.getMessage().getBody(ExecOutcome.class);
         assertThat(outcome.success()).as("the run succeeds: %s", outcome).isTrue();
         return outcome;

@@ -28,23 +28,9 @@ import static org.awaitility.Awaitility.await;
  * {@code direct:cu-exec} with real child processes, in the sandbox and as nobody (cu-worker-test.yml): the sample CU
  * and the test CUs in src/test/resources/cu-exec.
  */
-@CuExecTest
-class CuExecRoutesTest {
+class CuExecRoutesTest extends AbstractCuExecTest {
 
     static final String TEXT = "Hello, world\nsecond line here\n";
-
-    @Autowired
-    ProducerTemplate template;
-
-    @TempDir
-    Path jobs;
-
-    Path workDir;
-
-    @BeforeEach
-    void newWorkDir() throws IOException {
-        workDir = CuExecRuns.workDir(jobs);
-    }
 
     @Test
     void copyModeWritesTheInputUnchanged() throws IOException {
@@ -303,10 +289,6 @@ class CuExecRoutesTest {
         return done.getMessage().getBody(ExecOutcome.class);
     }
 
-    private Exchange runExchange(CuProfile profile) {
-        return CuExecRuns.run(template, profile, workDir);
-    }
-
     private void input(String text) throws IOException {
         Files.writeString(workDir.resolve(CuExec.INPUT_FILE), text);
     }
@@ -336,10 +318,5 @@ class CuExecRoutesTest {
         List<String> args = new ArrayList<>(List.of(options));
         args.addAll(List.of("${input}", "${output}"));
         return profile("sample-cu", args, Map.of(), 60, List.of(0), "out.dat");
-    }
-
-    private static CuProfile profile(String executable, List<String> args, Map<String, String> env, int timeoutSeconds,
-                                     List<Integer> successExitCodes, String output) {
-        return CuExecRuns.profile(executable, args, env, timeoutSeconds, successExitCodes, output);
     }
 }
