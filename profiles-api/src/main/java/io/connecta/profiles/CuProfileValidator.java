@@ -12,14 +12,16 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Checks a profile before anything is stored; every problem names its field. */
+/**
+ * Checks a profile before anything is stored; every problem names its field. The shape of each field here; what the
+ * executable may be passed ({@code args}, {@code env}) in {@link ProfilePolicy}, once the shape is right.
+ */
 @Component
 public class CuProfileValidator {
 
     static final Pattern ID = WorkerNames.PROFILE_ID;
     static final Set<String> PLACEHOLDERS = Set.of("input", "output", "workDir");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
     private static final int MAX_NAME = 200;
     private static final int MAX_DESCRIPTION = 4000;
@@ -29,9 +31,11 @@ public class CuProfileValidator {
     private static final int MAX_TIMEOUT = 86_400;
 
     private final ExecutableAllowList allowList;
+    private final ProfilePolicy policy;
 
-    public CuProfileValidator(ExecutableAllowList allowList) {
+    public CuProfileValidator(ExecutableAllowList allowList, ProfilePolicy policy) {
         this.allowList = allowList;
+        this.policy = policy;
     }
 
     /** Validates a profile to be created or updated; {@code pathId} is the id from the URL on update. */
@@ -73,6 +77,10 @@ public class CuProfileValidator {
         checkExitCodes(errors, profile.successExitCodes());
         if (profile.output() != null && (!FILE_NAME.matcher(profile.output()).matches())) {
             errors.add(new FieldError("output", "must be a plain file name (letters, digits, '.', '_', '-'), not a path"));
+        }
+        if (errors.isEmpty()) {
+            // what the deployer allows this executable: options and their values, placeholders, variables
+            errors.addAll(policy.violations(profile));
         }
         if (!errors.isEmpty()) {
             throw ApiProblemException.unprocessable(errors);
@@ -135,14 +143,7 @@ public class CuProfileValidator {
             errors.add(new FieldError("env", "must have at most " + MAX_ENV + " entries"));
             return;
         }
-        env.forEach((name, value) -> {
-            if (!ENV_NAME.matcher(name).matches()) {
-                errors.add(new FieldError("env." + name, "is not a valid environment variable name"));
-            } else if (value == null || value.length() > MAX_ARG || value.indexOf('\0') >= 0) {
-                errors.add(new FieldError("env." + name, "must be a string of at most " + MAX_ARG
-                        + " characters without NUL"));
-            }
-        });
+        // names and values: ProfilePolicy, against the executable's allow-list
     }
 
     private static void checkExitCodes(List<FieldError> errors, List<Integer> codes) {

@@ -94,7 +94,7 @@ abstract class AbstractProfilesApiTest {
     @Test
     void listIsOrderedByIdAndPaged() {
         for (String id : List.of("delta", "alpha", "echo", "charlie", "bravo")) {
-            assertThat(http.postJson("/profiles", UPPER.replace("\"upper\"", "\"" + id + "\"")).status()).isEqualTo(201);
+            assertThat(http.postJson("/profiles", UPPER.replace("\"id\":\"upper\"", "\"id\":\"" + id + "\"")).status()).isEqualTo(201);
         }
         JsonNode all = http.get("/profiles").json();
         assertThat(ids(all)).containsExactly("alpha", "bravo", "charlie", "delta", "echo");
@@ -159,6 +159,81 @@ abstract class AbstractProfilesApiTest {
         assertProblem(r, 422, field);
         assertThat(r.json().path("errors").toString()).as("field list").contains("\"field\":\"" + field + "\"");
         assertThat(rows()).as("nothing stored for %s", why).isZero();
+    }
+
+    /**
+     * Issue 10, attacks 1 to 4 at save time, each for its whole kind: a profile may pass its executable only what the
+     * allow-list says, and no loader, shell or interpreter variable whatever the allow-list says (other-cu lists
+     * LD_PRELOAD and BASH_ENV in the test allow-list, and they are still refused).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "1 BASH_ENV runs code first     | sample-cu | [\"--mode\",\"copy\",\"${input}\",\"${output}\"] | {\"BASH_ENV\":\"$(id > cmdout)\"} | env.BASH_ENV",
+            "1 BASH_ENV even if allowed     | other-cu  | [\"${output}\"]                       | {\"BASH_ENV\":\"input\"}          | env.BASH_ENV",
+            "1 ENV of sh                    | other-cu  | [\"${output}\"]                       | {\"ENV\":\"input\"}               | env.ENV",
+            "1 exported bash function       | other-cu  | [\"${output}\"]                       | {\"BASH_FUNC_cat%%\":\"() { id; }\"} | env.BASH_FUNC_cat%%",
+            "1 SHELLOPTS xtrace             | other-cu  | [\"${output}\"]                       | {\"SHELLOPTS\":\"xtrace\"}        | env.SHELLOPTS",
+            "1 PS4 with xtrace              | other-cu  | [\"${output}\"]                       | {\"PS4\":\"$(id)\"}               | env.PS4",
+            "2 LD_PRELOAD even if allowed   | other-cu  | [\"${output}\"]                       | {\"LD_PRELOAD\":\"/tmp/x.so\"}    | env.LD_PRELOAD",
+            "2 LD_LIBRARY_PATH              | sample-cu | [\"${input}\",\"${output}\"]          | {\"LD_LIBRARY_PATH\":\"/tmp\"}    | env.LD_LIBRARY_PATH",
+            "2 LD_AUDIT                     | sample-cu | [\"${input}\",\"${output}\"]          | {\"LD_AUDIT\":\"x.so\"}           | env.LD_AUDIT",
+            "2 GCONV_PATH                   | sample-cu | [\"${input}\",\"${output}\"]          | {\"GCONV_PATH\":\".\"}            | env.GCONV_PATH",
+            "2 GLIBC_TUNABLES               | sample-cu | [\"${input}\",\"${output}\"]          | {\"GLIBC_TUNABLES\":\"x\"}        | env.GLIBC_TUNABLES",
+            "2 PYTHONPATH                   | sample-cu | [\"${input}\",\"${output}\"]          | {\"PYTHONPATH\":\".\"}            | env.PYTHONPATH",
+            "2 PERL5OPT                     | sample-cu | [\"${input}\",\"${output}\"]          | {\"PERL5OPT\":\"-Mx\"}            | env.PERL5OPT",
+            "2 NODE_OPTIONS                 | sample-cu | [\"${input}\",\"${output}\"]          | {\"NODE_OPTIONS\":\"-r x\"}       | env.NODE_OPTIONS",
+            "2 JAVA_TOOL_OPTIONS            | sample-cu | [\"${input}\",\"${output}\"]          | {\"JAVA_TOOL_OPTIONS\":\"x\"}     | env.JAVA_TOOL_OPTIONS",
+            "2 PATH is the worker's         | sample-cu | [\"${input}\",\"${output}\"]          | {\"PATH\":\".\"}                  | env.PATH",
+            "2 lower-case name              | sample-cu | [\"${input}\",\"${output}\"]          | {\"ld_preload\":\"x\"}            | env.ld_preload",
+            "2 variable not in the list     | sample-cu | [\"${input}\",\"${output}\"]          | {\"CONNECTA_X\":\"1\"}            | env.CONNECTA_X",
+            "2 value with a newline         | other-cu  | [\"${output}\"]                       | {\"QUOTE\":\"a\\nb\"}            | env.QUOTE",
+            "2 value outside its pattern    | other-cu  | [\"${output}\"]                       | {\"LEVEL\":\"10\"}                | env.LEVEL",
+            "1 free file name positional    | sample-cu | [\"--mode\",\"copy\",\"cmdout\",\"${output}\"] | {}                    | args[2]",
+            "3 absolute path positional     | sample-cu | [\"--mode\",\"copy\",\"/etc/passwd\",\"${output}\"] | {}               | args[2]",
+            "3 relative path with ..        | sample-cu | [\"--mode\",\"copy\",\"../../etc/passwd\",\"${output}\"] | {}          | args[2]",
+            "3 placeholder then ..          | sample-cu | [\"--mode\",\"copy\",\"${workDir}/../x\",\"${output}\"] | {}           | args[2]",
+            "3 path after --                | sample-cu | [\"--\",\"/etc/passwd\",\"${output}\"] | {}                               | args[1]",
+            "3 --opt=path                   | sample-cu | [\"--mode=/etc/passwd\",\"${input}\",\"${output}\"] | {}             | args[0]",
+            "3 option value is a path       | sample-cu | [\"--stderr\",\"/etc/passwd\",\"${input}\",\"${output}\"] | {}      | args[1]",
+            "3 option value with ..         | sample-cu | [\"--stderr\",\"..\",\"${input}\",\"${output}\"] | {}               | args[1]",
+            "3 option value not in the enum | sample-cu | [\"--mode\",\"rm\",\"${input}\",\"${output}\"] | {}                 | args[1]",
+            "3 placeholder the option lacks | other-cu  | [\"--in=${output}\",\"${output}\"]    | {}                              | args[0]",
+            "3 unknown option               | sample-cu | [\"--input-file\",\"x\",\"${input}\",\"${output}\"] | {}          | args[0]",
+            "3 flag with a value            | other-cu  | [\"--verbose=/etc/passwd\",\"${output}\"] | {}                      | args[0]",
+            "3 option without its value     | sample-cu | [\"${input}\",\"${output}\",\"--mode\"] | {}                      | args[2]",
+            "4 absolute output path         | sample-cu | [\"--mode\",\"copy\",\"${input}\",\"/var/tmp/x.txt\"] | {}           | args[3]",
+            "4 placeholder not allowed here | other-cu  | [\"${input}\"]                        | {}                              | args[0]",
+            "4 work dir sub-folder          | sample-cu | [\"${input}\",\"${workDir}/a/b\"]      | {}                              | args[1]",
+    })
+    void argumentOrVariableOutsideThePolicyIsRejectedWith422NamingIt(String why, String executable, String args,
+                                                                   String env, String field) throws Exception {
+        ObjectNode p = (ObjectNode) mapper.readTree(UPPER);
+        p.put("executable", executable);
+        p.set("args", mapper.readTree(args));
+        p.set("env", mapper.readTree(env));
+
+        Http.Response r = http.postJson("/profiles", p.toString());
+
+        assertProblem(r, 422, field);
+        assertThat(r.json().path("errors").toString()).as("%s: the field is named", why)
+                .contains("\"field\":\"" + field + "\"");
+        assertThat(rows()).as("nothing stored for %s", why).isZero();
+    }
+
+    @Test
+    void everyFormThePolicyAllowsIsAccepted() throws Exception {
+        ObjectNode p = (ObjectNode) mapper.readTree(UPPER);
+        p.put("executable", "other-cu");
+        p.set("args", mapper.readTree("[\"--verbose\",\"--in=${input}\",\"--in\",\"${input}\",\"--text=a b\","
+                + "\"--text\",\"-x\",\"--\",\"${output}\"]"));
+        p.set("env", mapper.readTree("{\"LEVEL\":\"5\",\"QUOTE\":\"it's \\\"fine\\\"\"}"));
+
+        assertThat(http.postJson("/profiles", p.toString()).status()).as("flags, --opt=value, --opt value, a value"
+                + " that looks like an option, --, allowed variables").isEqualTo(201);
+        assertThat(http.postJson("/profiles", UPPER.replace("\"upper\",\"${input}\",\"${output}\"",
+                "\"wc\",\"--sleep=2\",\"--stderr\",\"note: done\",\"${input}\",\"${workDir}/out.dat\"")
+                .replace("\"id\":\"upper\"", "\"id\":\"wc\"")).status())
+                .as("the sample CU's options, and a plain name in the work dir").isEqualTo(201);
     }
 
     @Test
@@ -227,7 +302,9 @@ abstract class AbstractProfilesApiTest {
         ObjectNode p = (ObjectNode) mapper.readTree(UPPER);
         p.put("name", name);
         p.put("description", description);
-        p.putArray("args").add("--stderr").add("'; DELETE FROM cu_profile; --").add("${input}").add("${output}");
+        // other-cu: the test allow-list lets it take free text and the variables QUOTE and SQL
+        p.put("executable", "other-cu");
+        p.putArray("args").add("--text").add("'; DELETE FROM cu_profile; --").add("${output}");
         p.putObject("env").put("QUOTE", "a\"b'c;d").put("SQL", "'); TRUNCATE cu_profile; --");
         assertThat(http.postJson("/profiles", p.toString()).status()).isEqualTo(201);
 

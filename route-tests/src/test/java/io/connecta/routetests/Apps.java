@@ -51,6 +51,8 @@ final class Apps {
         p.put("connecta.worker.instance-id", instanceId);
         p.put("connecta.worker.orchestrator-url", "http://127.0.0.1:" + orchestratorPort);
         p.put("connecta.var-dir", tempDir(instanceId));
+        // every CU of these tests runs in the sandbox: a worker that cannot use it does not start
+        p.put("connecta.cu.sandbox.required", true);
         database(p, jdbcUrl);
         p.putAll(extra);
         return start(CuWorkerApplication.application(), p);

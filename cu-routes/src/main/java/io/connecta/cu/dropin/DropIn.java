@@ -1,9 +1,12 @@
 package io.connecta.cu.dropin;
 
 import io.connecta.common.job.JobState;
+import io.connecta.common.ops.Printable;
 import io.connecta.cu.exec.CuExec;
 import io.connecta.cu.exec.ExecOutcome;
 import io.connecta.cu.jobs.CuJob;
+import io.connecta.cu.jobs.JobErrorText;
+import io.connecta.cu.jobs.JobFailedException;
 import io.connecta.cu.jobs.OwnJob;
 import io.connecta.cu.registration.WorkerIdentity;
 import io.connecta.profiles.CuProfileValidator;
@@ -16,19 +19,28 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The steps of {@link DropInRoutes}: a file in {@code <root>/<profileId>/in/} becomes a CU run whose output goes to
  * {@code out/<name>}; the input then moves to {@code done/}, or on failure to {@code error/} with
  * {@code <name>.error.txt} beside it. A name already taken in done/ or error/ gets the job's id as a suffix.
+ * <p>
+ * Issue 10: links are never followed (a dropped link goes to error/, see also {@link DropInFilter}); every name made
+ * here fits in 255 bytes ({@link DropInNames}); a file that fails for the worker's own reasons runs again at the next
+ * poll, at most {@code connecta.cu.dropin.max-attempts} times, and then goes to error/: it never loops.
  */
 @Component
 public class DropIn {
@@ -43,16 +55,34 @@ public class DropIn {
 
     static final List<String> FOLDERS = List.of("in", "out", "done", "error");
 
+    /** The dropped file's name as log lines show it (control characters escaped). */
+    static final String SHOWN_NAME = "ConnectaShownName";
+
+    /** Beside a file in error/: why. */
+    static final String REASON_SUFFIX = ".error.txt";
+
     private final WorkerIdentity identity;
     private final CuJob job;
     private final Clock clock;
     private final Path root;
+    private final int maxAttempts;
+    /** Failed attempts per file (its path relative to the root), until it is done or parked. */
+    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    /** The ids of the profiles, as of the last dropin-folders run: only their folders are walked. */
+    private volatile Set<String> profiles = Set.of();
 
-    public DropIn(WorkerIdentity identity, CuJob job, Clock clock, @Value("${connecta.cu.dropin.root}") String root) {
+    public DropIn(WorkerIdentity identity, CuJob job, Clock clock, @Value("${connecta.cu.dropin.root}") String root,
+                  @Value("${connecta.cu.dropin.max-attempts:3}") int maxAttempts) {
         this.identity = identity;
         this.job = job;
         this.clock = clock;
         this.root = Path.of(root).toAbsolutePath().normalize();
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** The ids of the profiles whose folders the consumer walks. */
+    public Set<String> profiles() {
+        return profiles;
     }
 
     /** A new job for the dropped file: headers jobId and profileId (the file's profile folder). */
@@ -67,23 +97,67 @@ public class DropIn {
         e.setProperty(CuJob.OWN_JOB, new OwnJob(profileId, name));
         m.setHeader("jobId", jobId);
         m.setHeader("profileId", profileId);
+        // the name as log lines may show it: a newline in a name cannot forge a log line
+        m.setHeader(SHOWN_NAME, Printable.of(name));
+    }
+
+    /**
+     * Whether the file is still where the consumer found it, by the real path of its folder: an in/ or profile folder
+     * turned into a link after the consumer looked leads elsewhere, and is left alone.
+     */
+    public boolean isInItsOwnFolder(Exchange e) {
+        Path file = file(e);
+        try {
+            Path expected = root.toRealPath().resolve(profileFolder(file).getFileName()).resolve("in");
+            if (file.getParent().toRealPath().equals(expected)) {
+                return true;
+            }
+        } catch (IOException gone) {
+            // the folder went away: nothing to do either
+        }
+        LOG.warn("Drop-in: the folder of {} leads elsewhere through a link; left alone", shownName(e));
+        return false;
+    }
+
+    /** A dropped link is never read: it goes to error/ (as the link itself) with the reason. */
+    public void refuseLink(Exchange e) {
+        if (Files.isSymbolicLink(file(e))) {
+            throw new JobFailedException(shownName(e) + " is a symbolic link; the drop-in never follows links");
+        }
     }
 
     public boolean isGone(Exchange e) {
         return !Files.exists(file(e));
     }
 
+    /** Counts a failed attempt at the file; true when it was the last one allowed. */
+    public boolean lastAttempt(Exchange e) {
+        Path file = e.getProperty(FILE, Path.class);
+        return file != null && attempts.merge(root.relativize(file).toString(), 1, Integer::sum) >= maxAttempts;
+    }
+
+    /** The last attempt failed for the worker's own reasons: the file goes to error/, FAILED, and is not tried again. */
+    public void giveUp(Exchange e) throws IOException {
+        Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        park(e, "the worker could not process it in " + maxAttempts + " attempts; the last: " + cause.getMessage());
+        job.report(e, JobState.FAILED, null, null, "moved to error/ after " + maxAttempts + " attempts: "
+                + cause.getMessage());
+    }
+
     /** A job that met infrastructure trouble: FAILED; the file stays in in/ and comes again as a new job. */
     public void retryLater(Exchange e) throws IOException {
         Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        job.report(e, JobState.FAILED, null, null, "the worker could not finish the run (" + cause
+        job.report(e, JobState.FAILED, null, null, "the worker could not finish the run (" + cause.getMessage()
                 + "); the file stays in in/ and runs again as a new job");
     }
 
     /** The dropped file becomes the input file of the work dir; the original stays in in/ until the job ends. */
     public void copyInput(Exchange e) throws IOException {
         Path workDir = e.getMessage().getHeader(CuExec.WORK_DIR, Path.class);
-        Files.copy(file(e), workDir.resolve(CuExec.INPUT_FILE), StandardCopyOption.REPLACE_EXISTING);
+        // O_NOFOLLOW: a link swapped in after the check is not read either
+        try (InputStream in = Files.newInputStream(file(e), LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(in, workDir.resolve(CuExec.INPUT_FILE), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
@@ -95,7 +169,8 @@ public class DropIn {
         e.setProperty(CuJob.OUTCOME, outcome);
         Path file = file(e);
         Path out = Files.createDirectories(profileFolder(file).resolve("out"));
-        Path part = out.resolve("." + file.getFileName() + "." + jobId(e) + ".part");
+        // hidden (the consumer skips it) and short whatever the input's name: the job id alone
+        Path part = out.resolve("." + jobId(e) + ".part");
         try {
             Files.copy(outcome.outputFile(), part, StandardCopyOption.REPLACE_EXISTING);
             Files.move(part, out.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
@@ -104,8 +179,9 @@ public class DropIn {
             Files.deleteIfExists(part);
         }
         Path done = moveAside(e, "done");
-        LOG.info("Drop-in {}: {} SUCCEEDED; output {}, input now {}", jobId(e), file.getFileName(),
-                out.resolve(file.getFileName()), done);
+        forget(file);
+        LOG.info("Drop-in {}: {} SUCCEEDED; output in out/, input now {}", jobId(e), shownName(e),
+                Printable.of(done.getFileName().toString()));
     }
 
     /** A run that failed: the input moves to error/ with the reason. Body: the {@link ExecOutcome}. */
@@ -113,7 +189,7 @@ public class DropIn {
         park(e, CuJob.failureReason(e.getMessage().getBody(ExecOutcome.class)));
     }
 
-    /** A file that could not run at all (unknown profile): it moves to error/ with the exception's message. */
+    /** A file that could not run at all (unknown profile, a link): it moves to error/ with the exception's message. */
     public void refuse(Exchange e) throws IOException {
         park(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage());
     }
@@ -125,55 +201,72 @@ public class DropIn {
 
     /** Body: the rows of {@code SELECT id FROM cu_profile}; every profile gets its in/, out/, done/ and error/. */
     public void createFolders(Exchange e) throws IOException {
+        Set<String> ids = new HashSet<>();
         for (Object row : e.getMessage().getBody(List.class)) {
             String id = String.valueOf(((Map<?, ?>) row).values().iterator().next());
             if (!CuProfileValidator.isWellFormedId(id)) {
                 continue;
             }
+            ids.add(id);
             Path folder = root.resolve(id);
-            if (!Files.isDirectory(folder.resolve("in"))) {
+            if (!Files.exists(folder.resolve("in"), LinkOption.NOFOLLOW_LINKS)) {
                 for (String sub : FOLDERS) {
                     Files.createDirectories(folder.resolve(sub));
                 }
                 LOG.info("Drop-in folder ready for profile {}: {}", id, folder.resolve("in"));
             }
         }
+        profiles = Set.copyOf(ids);
     }
 
     private void park(Exchange e, String reason) throws IOException {
         Path file = file(e);
         Path error = Files.createDirectories(profileFolder(file).resolve("error"));
-        String name = freeName(error, file.getFileName().toString(), jobId(e));
+        String name = freeName(error, file.getFileName().toString(), jobId(e), REASON_SUFFIX.length());
         OwnJob own = e.getProperty(CuJob.OWN_JOB, OwnJob.class);
-        String text = file.getFileName() + " was not processed: " + reason + "\n"
+        String text = Printable.of(file.getFileName().toString()) + " was not processed: " + JobErrorText.forApi(reason)
+                + "\n"
                 + "profile: " + own.profileId() + "\n"
                 + "job: " + jobId(e) + "\n"
                 + "worker: " + identity.instanceId() + "\n"
                 + "at: " + clock.instant() + "\n";
-        Files.writeString(error.resolve(name + ".error.txt"), text);
-        Files.move(file, error.resolve(name));
-        LOG.warn("Drop-in {}: {} FAILED and moved to {}: {}", jobId(e), file.getFileName(), error.resolve(name), reason);
+        Files.writeString(error.resolve(name + REASON_SUFFIX), text);
+        // a link is moved as the link (rename never follows one)
+        Files.move(file, error.resolve(name), LinkOption.NOFOLLOW_LINKS);
+        forget(file);
+        LOG.warn("Drop-in {}: {} FAILED and moved to error/{}: {}", jobId(e), shownName(e), Printable.of(name),
+                Printable.of(reason, 2000));
     }
 
     /** Moves the input into a sibling folder of in/, under its own name or, if that is taken, a unique one. */
     private Path moveAside(Exchange e, String folderName) throws IOException {
         Path file = file(e);
         Path folder = Files.createDirectories(profileFolder(file).resolve(folderName));
-        String name = freeName(folder, file.getFileName().toString(), jobId(e));
+        String name = freeName(folder, file.getFileName().toString(), jobId(e), 0);
         try {
             return Files.move(file, folder.resolve(name));
         } catch (FileAlreadyExistsException raced) {
-            return Files.move(file, folder.resolve(suffixed(name, jobId(e))));
+            return Files.move(file, folder.resolve(DropInNames.fit(suffixed(name, jobId(e)), 0)));
         }
     }
 
-    /** {@code name} if the folder has no such file, else {@code <base>-<jobId prefix><ext>}. */
-    static String freeName(Path folder, String name, String jobId) {
-        if (!Files.exists(folder.resolve(name)) && !Files.exists(folder.resolve(name + ".error.txt"))) {
-            return name;
+    /**
+     * {@code name} if the folder has no such file, else {@code <base>-<jobId prefix><ext>}; either shortened so that
+     * it and {@code reserveBytes} more fit in a file name.
+     */
+    static String freeName(Path folder, String name, String jobId, int reserveBytes) {
+        String plain = DropInNames.fit(name, reserveBytes);
+        if (!Files.exists(folder.resolve(plain), LinkOption.NOFOLLOW_LINKS)
+                && !Files.exists(folder.resolve(DropInNames.fit(name, REASON_SUFFIX.length()) + REASON_SUFFIX))) {
+            return plain;
         }
-        String shortId = suffixed(name, jobId.substring(0, 8));
-        return Files.exists(folder.resolve(shortId)) ? suffixed(name, jobId) : shortId;
+        String shortId = DropInNames.fit(suffixed(name, jobId.substring(0, 8)), reserveBytes);
+        return Files.exists(folder.resolve(shortId), LinkOption.NOFOLLOW_LINKS)
+                ? DropInNames.fit(suffixed(name, jobId), reserveBytes) : shortId;
+    }
+
+    private void forget(Path file) {
+        attempts.remove(root.relativize(file).toString());
     }
 
     private static String suffixed(String name, String suffix) {
@@ -187,6 +280,10 @@ public class DropIn {
 
     private static Path file(Exchange e) {
         return e.getProperty(FILE, Path.class);
+    }
+
+    private static String shownName(Exchange e) {
+        return e.getMessage().getHeader(SHOWN_NAME, String.class);
     }
 
     private static String jobId(Exchange e) {

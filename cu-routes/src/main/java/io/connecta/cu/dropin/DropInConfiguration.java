@@ -18,6 +18,12 @@ public class DropInConfiguration {
      * refreshes it every keep-alive interval, and a row older than the max age is an orphan of a dead worker that the
      * next worker takes over.
      */
+    /** Which folders the drop-in consumer walks: those of existing profiles, never through a link. */
+    @Bean
+    DropInFilter dropInFilter(DropIn dropIn) {
+        return new DropInFilter(dropIn);
+    }
+
     @Bean(initMethod = "start", destroyMethod = "stop")
     @DependsOnDatabaseInitialization
     DropInLocks dropInLocks(DataSource dataSource, CamelContext camelContext,

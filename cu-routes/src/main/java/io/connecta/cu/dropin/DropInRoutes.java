@@ -22,8 +22,7 @@ public class DropInRoutes extends RouteBuilder {
 
     /*
      * One consumer over the whole root (recursive, files of <profile>/in/ only) rather than a route per profile:
-     * a profile created later needs only its folder (dropin-folders makes it), a folder without a profile still
-     * has its files answered (error/, "no profile ..."), and no routes come and go at run time. The price: one file at
+     * a profile created later needs only its folder (dropin-folders makes it), and no routes come and go at run time. The price: one file at
      * a time per worker; more throughput comes from more workers on the same folder, which the shared lock allows.
      *
      * - noop + idempotent=false: the route itself moves the file to done/ or error/ (a unique name if taken, a
@@ -32,11 +31,13 @@ public class DropInRoutes extends RouteBuilder {
      *   to the root, so only one worker takes the file), then the file must not have changed for min-age (a slow
      *   writer on a share). The row is deleted once the route is done (commit or rollback), after the move.
      * - an infrastructure failure (database, disk) rolls back: the lock goes, the file stays in in/ for the next poll.
-     * - filterDirectory keeps the walk out of out/, done/ and error/, which grow.
+     * - filter=#dropInFilter (DropInFilter) walks only <profile>/in/ of existing profiles, never a folder that is a
+     *   link (left alone, logged once) nor a folder of no profile (left alone): out/, done/ and error/, which grow,
+     *   are not walked either. Hidden files (the ".x" of a writer) are skipped by camel-file itself.
      */
     static final String CONSUMER = "file:{{connecta.cu.dropin.root}}"
             + "?recursive=true&maxDepth=3&antInclude=*/in/*"
-            + "&filterDirectory=RAW(${file:name} regex '[^/]+(/in)?')"
+            + "&filter=#dropInFilter"
             + "&noop=true&idempotent=false"
             + "&readLock=idempotent-changed&idempotentRepository=#dropInLocks&idempotentKey=${file:name}"
             + "&readLockRemoveOnCommit=true&readLockRemoveOnRollback=true"
@@ -60,7 +61,7 @@ public class DropInRoutes extends RouteBuilder {
         from(CONSUMER).routeId("dropin").autoStartup("{{connecta.cu.dropin.enabled}}")
                 // the input is copied by path, the output moved by path: nothing passes through memory
                 .noStreamCaching()
-                // the file cannot run as dropped (no such profile): error/ with the reason, and FAILED
+                // the file cannot run as dropped (a link, the profile gone): error/ with the reason, and FAILED
                 .onException(ApiProblemException.class, JobFailedException.class)
                     .handled(true)
                     .process(dropIn::refuse)
@@ -68,6 +69,14 @@ public class DropInRoutes extends RouteBuilder {
                         .process(job::failedWith)
                         .to("direct:dropin-report")
                     .end()
+                .end()
+                // the worker failed at this file max-attempts times: error/ with the last reason, FAILED, never again
+                // (issue 10: a file that cannot be processed must not run once a second for ever)
+                .onException(Exception.class)
+                    .onWhen(dropIn::lastAttempt)
+                    .handled(true)
+                    .process(dropIn::giveUp)
+                    .to("direct:dropin-report")
                 .end()
                 // infrastructure trouble (disk, database): the job reported RUNNING ends FAILED, the file stays in
                 // in/ (the rollback releases its lock) and runs again, as a new job, at a later poll
@@ -84,10 +93,14 @@ public class DropInRoutes extends RouteBuilder {
                 .process(dropIn::begin)
                 // another worker may have finished the file between our listing and our lock
                 .filter(dropIn::isGone)
-                    .log(LoggingLevel.DEBUG, "Drop-in: ${header.CamelFileName} was processed elsewhere")
+                    .log(LoggingLevel.DEBUG, "Drop-in: ${header.ConnectaShownName} was processed elsewhere")
                     .stop()
                 .end()
-                .log("Drop-in ${header.jobId}: ${header.CamelFileName} with profile ${header.profileId}")
+                .filter(e -> !dropIn.isInItsOwnFolder(e))
+                    .stop()
+                .end()
+                .process(dropIn::refuseLink)
+                .log("Drop-in ${header.jobId}: ${header.ConnectaShownName} with profile ${header.profileId}")
                 .to("direct:profile-load")
                 .setProperty(CuExec.PROFILE, body())
                 .process(job::createWorkDir)

@@ -9,7 +9,6 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ProcessDestroyer;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.ShutdownHookProcessDestroyer;
-import org.apache.commons.exec.environment.EnvironmentUtils;
 import org.apache.commons.io.IOUtils;
 
 import java.io.BufferedOutputStream;
@@ -21,12 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Runs a camel-exec command on commons-exec, unlike camel-exec's default executor:
  * <ul>
- *   <li>the child gets the worker's environment plus the profile's ({@link CuExecBinding.EnvExecCommand});</li>
+ *   <li>the child runs confined ({@link CuConfinement}: sandbox, run-as user) and starts from a small fixed
+ *       environment plus the profile's variables ({@link CuExecBinding.EnvExecCommand}), never the worker's own;</li>
  *   <li>its stdout and stderr go to {@code stdout.log} and {@code stderr.log} in the work directory, not to memory,
  *       and only the last {@code stderrTailBytes} of stderr come back;</li>
  *   <li>on timeout the process and all its descendants are killed ({@link TreeKillingWatchdog});</li>
@@ -38,17 +39,21 @@ public class CuCommandExecutor implements ExecCommandExecutor {
 
     private static final ProcessDestroyer ON_WORKER_EXIT = new ShutdownHookProcessDestroyer();
 
+    private final CuConfinement confinement;
     private final int stderrTailBytes;
     private final Duration killGrace;
     private final Duration streamsDrain;
 
     /**
+     * @param confinement     where and as whom the child runs, and its environment
      * @param stderrTailBytes how much of the end of stderr the result keeps
      * @param killGrace       how long a timed-out process tree has between SIGTERM and SIGKILL
      * @param streamsDrain    how long to wait for the output pipes to close once the process has ended (a
      *                        daemon the CU started could hold them open for ever)
      */
-    public CuCommandExecutor(int stderrTailBytes, Duration killGrace, Duration streamsDrain) {
+    public CuCommandExecutor(CuConfinement confinement, int stderrTailBytes, Duration killGrace,
+                             Duration streamsDrain) {
+        this.confinement = confinement;
         this.stderrTailBytes = stderrTailBytes;
         this.killGrace = killGrace;
         this.streamsDrain = streamsDrain;
@@ -63,14 +68,14 @@ public class CuCommandExecutor implements ExecCommandExecutor {
         Path workDir = Path.of(command.getWorkingDir()).toAbsolutePath();
         Path stderrLog = workDir.resolve(CuExec.STDERR_LOG);
 
-        CommandLine commandLine = new CommandLine(command.getExecutable());
+        confinement.prepare(workDir);
+        List<String> line = confinement.commandLine(Path.of(command.getExecutable()), command.getArgs(), workDir);
+        CommandLine commandLine = new CommandLine(line.get(0));
         // handleQuoting=false: each argument reaches the process as it is, one argv entry each
-        command.getArgs().forEach(arg -> commandLine.addArgument(arg, false));
+        line.subList(1, line.size()).forEach(arg -> commandLine.addArgument(arg, false));
 
-        Map<String, String> env = EnvironmentUtils.getProcEnvironment();
-        if (command instanceof CuExecBinding.EnvExecCommand withEnv) {
-            env.putAll(withEnv.env());
-        }
+        Map<String, String> env = confinement.environment(workDir,
+                command instanceof CuExecBinding.EnvExecCommand withEnv ? withEnv.env() : Map.of());
 
         TreeKillingWatchdog watchdog = command.getTimeout() == ExecEndpoint.NO_TIMEOUT ? null
                 : new TreeKillingWatchdog(Duration.ofMillis(command.getTimeout()), killGrace);

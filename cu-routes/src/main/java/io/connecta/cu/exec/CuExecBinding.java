@@ -27,7 +27,7 @@ public class CuExecBinding extends DefaultExecBinding {
         return new EnvExecCommand(super.readInput(exchange, endpoint), env);
     }
 
-    /** An {@link ExecCommand} with environment variables to add to the worker's own. */
+    /** An {@link ExecCommand} with the profile's environment variables, for the child's fixed environment. */
     static final class EnvExecCommand extends ExecCommand {
 
         private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 package io.connecta.cu.exec;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,13 +9,21 @@ import java.time.Duration;
 
 /** The beans the {@code exec:} endpoint of {@link CuExecRoutes} refers to by name. */
 @Configuration
+@EnableConfigurationProperties(ConfinementProperties.class)
 public class CuExecConfiguration {
 
+    /** Decided at start-up: a worker that must sandbox and cannot does not start. */
+    @Bean(initMethod = "start")
+    CuConfinement cuConfinement(ConfinementProperties properties) {
+        return new CuConfinement(properties);
+    }
+
     @Bean
-    CuCommandExecutor cuCommandExecutor(@Value("${connecta.cu.stderr-tail-bytes:4096}") int stderrTailBytes,
+    CuCommandExecutor cuCommandExecutor(CuConfinement confinement,
+                                        @Value("${connecta.cu.stderr-tail-bytes:4096}") int stderrTailBytes,
                                         @Value("${connecta.cu.kill-grace:5s}") Duration killGrace,
                                         @Value("${connecta.cu.streams-drain:10s}") Duration streamsDrain) {
-        return new CuCommandExecutor(stderrTailBytes, killGrace, streamsDrain);
+        return new CuCommandExecutor(confinement, stderrTailBytes, killGrace, streamsDrain);
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package io.connecta.cu.exec;
 
 import io.connecta.profiles.CuProfile;
+import io.connecta.common.problem.FieldError;
 import io.connecta.profiles.ExecutableAllowList;
+import io.connecta.profiles.ProfilePolicy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
@@ -12,8 +14,10 @@ import org.springframework.stereotype.Component;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The CU run step: runs the allow-listed executable of the profile in the job's work directory and judges the
@@ -21,7 +25,8 @@ import java.util.Set;
  * {@link CuExec#INPUT_FILE}). Out: the body is an {@link ExecOutcome}.
  * <p>
  * Two kinds of failure. Domain failures belong to the job and are an outcome with {@code success == false}: an
- * executable key not in the allow-list, an exit code outside successExitCodes, a timeout, no output file.
+ * executable key not in the allow-list, arguments or variables its allow-list entry does not allow (checked again
+ * here, nothing runs), an exit code outside successExitCodes, a timeout, no output file.
  * Infrastructure failures are thrown ({@link CuInfrastructureException}, or camel-exec's exception when the process
  * cannot be started), so the caller's retry handling deals with them: the executable file missing or not
  * executable, the work directory or the input missing.
@@ -35,9 +40,11 @@ public class CuExecRoutes extends RouteBuilder {
     private static final Set<String> RESERVED = Set.of(CuExec.INPUT_FILE, CuExec.STDOUT_LOG, CuExec.STDERR_LOG);
 
     private final ExecutableAllowList allowList;
+    private final ProfilePolicy policy;
 
-    public CuExecRoutes(ExecutableAllowList allowList) {
+    public CuExecRoutes(ExecutableAllowList allowList, ProfilePolicy policy) {
         this.allowList = allowList;
+        this.policy = policy;
     }
 
     @Override
@@ -65,6 +72,13 @@ public class CuExecRoutes extends RouteBuilder {
         Optional<Path> executable = allowList.pathOf(profile.executable());
         if (executable.isEmpty()) {
             refuse(exchange, profile, "executable " + profile.executable() + " is not in the allow-list");
+            return;
+        }
+        // again at the run: the profile may be older than the deployer's current allow-list
+        List<FieldError> violations = policy.violations(profile);
+        if (!violations.isEmpty()) {
+            refuse(exchange, profile, "the profile breaks the allow-list of " + profile.executable() + ": "
+                    + violations.stream().map(v -> v.field() + " " + v.message()).collect(Collectors.joining("; ")));
             return;
         }
         if (RESERVED.contains(profile.output())) {

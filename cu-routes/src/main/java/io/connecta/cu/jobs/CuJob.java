@@ -233,7 +233,7 @@ public class CuJob {
         Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause instanceof ApiProblemException || cause instanceof JobFailedException
                 || cause instanceof BlobNotFoundException ? cause.getMessage()
-                : "gave up after " + e.getMessage().getHeader("JMSXDeliveryCount") + " attempts: " + cause;
+                : "gave up after " + e.getMessage().getHeader("JMSXDeliveryCount") + " attempts: " + cause.getMessage();
         report(e, JobState.FAILED, null, null, reason);
     }
 
@@ -241,13 +241,16 @@ public class CuJob {
         report(e, JobState.RUNNING, null, null, null);
     }
 
-    /** The body becomes the JSON {@link ResultMessage} of the job of header {@code jobId}. */
+    /**
+     * The body becomes the JSON {@link ResultMessage} of the job of header {@code jobId}; the error as
+     * {@link JobErrorText#forApi} shows it.
+     */
     public void report(Exchange e, JobState state, String resultBlobId, Integer exitCode, String error)
             throws JsonProcessingException {
         String jobId = e.getMessage().getHeader("jobId", String.class);
         CuProfile profile = e.getProperty(CuExec.PROFILE, CuProfile.class);
         Instant started = e.getProperty(STARTED, Instant.class);
-        ResultMessage result = new ResultMessage(jobId, state, resultBlobId, exitCode, error,
+        ResultMessage result = new ResultMessage(jobId, state, resultBlobId, exitCode, JobErrorText.forApi(error),
                 started == null ? clock.instant() : started, state.isTerminal() ? clock.instant() : null,
                 identity.instanceId(), profile == null ? null : profile.version());
         OwnJob own = e.getProperty(OWN_JOB, OwnJob.class);

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,8 @@ class DropInRoutesTest {
     @BeforeAll
     static void startBrokerAndListenToReports() throws Exception {
         varDir = Files.createTempDirectory("connecta-dropin-test");
+        // the CU runs as nobody (cu-worker-test.yml): its sandbox is set up as that user, who must reach the work dir
+        Files.setPosixFilePermissions(varDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         root = varDir.resolve("dropin");
         broker = new BrokerService();
         broker.setBrokerName(BROKER);
@@ -165,19 +168,85 @@ class DropInRoutesTest {
     }
 
     @Test
-    void fileInAFolderOfNoProfileMovesToErrorWithTheReason() throws IOException {
+    void fileInAFolderOfNoProfileIsLeftAlone() throws IOException {
         Files.createDirectories(root.resolve("nope/in"));
-        Files.writeString(root.resolve("nope/in/orphan.txt"), "x");
+        Path orphan = Files.writeString(root.resolve("nope/in/orphan.txt"), "x");
 
-        Path reason = root.resolve("nope/error/orphan.txt.error.txt");
-        Await.until("orphan.txt reaches error/ with its reason", END,
-                () -> Files.exists(reason) && Files.exists(root.resolve("nope/error/orphan.txt")));
-        assertThat(Files.readString(reason)).as("the reason says there is no such profile")
-                .contains("no profile with id 'nope'");
-        List<JsonNode> job = awaitReports("orphan.txt", "FAILED");
-        assertThat(job).extracting(r -> r.path("status").asText()).as("nothing ran: FAILED only")
-                .containsExactly("FAILED");
-        assertThat(job.get(0).path("error").asText()).contains("no profile with id 'nope'");
+        processMarker();
+
+        assertThat(orphan).as("a folder of no profile is not the drop-in's: its file stays").exists();
+        assertThat(root.resolve("nope/error")).as("no error/ is made for it").doesNotExist();
+        assertThat(reportsFor("orphan.txt")).as("no job for it").isEmpty();
+    }
+
+    /** Issue 10, attack 6: a link dropped into in/ pointing outside the root is never read. */
+    @Test
+    void droppedLinkGoesToErrorUnreadWithTheReason() throws IOException {
+        profile("copy", "--mode", "copy", "${input}", "${output}");
+        Path secret = Files.writeString(varDir.resolve("outside-secret.txt"), "secret outside the drop-in root\n");
+        Path in = root.resolve("copy/in");
+        Await.until("copy/in/ exists", END, () -> Files.isDirectory(in));
+        Files.createSymbolicLink(in.resolve("link.txt"), secret);
+
+        Path reason = root.resolve("copy/error/link.txt.error.txt");
+        Await.until("link.txt reaches error/ with its reason", END, () -> Files.exists(reason));
+        assertThat(Files.isSymbolicLink(root.resolve("copy/error/link.txt"))).as("the link itself is moved").isTrue();
+        assertThat(Files.readString(reason)).contains("symbolic link");
+        assertThat(root.resolve("copy/out/link.txt")).as("the outside file's content never reaches out/")
+                .doesNotExist();
+        assertThat(Files.readString(secret)).as("the target is untouched").isEqualTo("secret outside the drop-in root\n");
+        assertThat(awaitReports("link.txt", "FAILED")).extracting(r -> r.path("status").asText())
+                .as("nothing ran: FAILED only").containsExactly("FAILED");
+    }
+
+    /** An in/ folder that is a link (here to a folder outside the root) is not walked: left alone, logged once. */
+    @Test
+    void inFolderThatIsALinkIsLeftAlone() throws IOException {
+        profile("linked", "--mode", "copy", "${input}", "${output}");
+        Path in = root.resolve("linked/in");
+        Await.until("linked/in/ exists", END, () -> Files.isDirectory(in));
+        Path outside = Files.createDirectories(varDir.resolve("outside-folder"));
+        Path file = Files.writeString(outside.resolve("data.txt"), "outside");
+        Files.delete(in);
+        Files.createSymbolicLink(in, outside);
+
+        processMarker();
+
+        assertThat(file).as("the file behind the linked in/ is not taken").exists();
+        assertThat(root.resolve("linked/out/data.txt")).doesNotExist();
+        assertThat(reportsFor("data.txt")).as("no job").isEmpty();
+    }
+
+    /**
+     * Issue 10, attack 7: names as long as a file system allows. The output and done/ keep the name; the temporary
+     * file and the reason file stay within 255 bytes; each file is one job, not one per poll.
+     */
+    @Test
+    void longNamesRunOnceAndTheirReasonFilesFit() throws IOException {
+        profile("copy", "--mode", "copy", "${input}", "${output}");
+        profile("fail3", "--fail", "3", "--stderr", "boom", "${input}", "${output}");
+        String ok = "o".repeat(236) + ".txt";
+        String bad = "b".repeat(251) + ".txt";
+        assertThat(bad.getBytes(StandardCharsets.UTF_8)).hasSize(255);
+
+        drop("copy", ok, "a long name\n");
+        drop("fail3", bad, "x");
+
+        Await.until("the 240-byte name reaches done/", END, () -> Files.exists(root.resolve("copy/done").resolve(ok)));
+        assertThat(Files.readString(root.resolve("copy/out").resolve(ok))).isEqualTo("a long name\n");
+        Await.until("the 255-byte name reaches error/", END, () -> listing(root.resolve("fail3/error")).stream()
+                .anyMatch(n -> n.endsWith(".error.txt") && n.startsWith("bbbb")));
+        List<String> error = listing(root.resolve("fail3/error")).stream().filter(n -> n.startsWith("bbbb")).toList();
+        assertThat(error).as("the input and its reason, side by side, the reason's name shortened to fit")
+                .hasSize(2).allSatisfy(n -> assertThat(n.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255));
+        String parked = error.stream().filter(n -> !n.endsWith(".error.txt")).findFirst().orElseThrow();
+        assertThat(error).contains(parked + ".error.txt");
+
+        processMarker();
+        assertThat(reportsFor(ok)).extracting(r -> r.path("status").asText()).as("one job for the long name")
+                .containsExactly("RUNNING", "SUCCEEDED");
+        assertThat(reportsFor(bad)).extracting(r -> r.path("status").asText()).as("one job, not one per poll")
+                .containsExactly("RUNNING", "FAILED");
     }
 
     @Test
@@ -242,6 +311,14 @@ class DropInRoutesTest {
 
         Await.until("new.txt is processed", END, () -> Files.exists(root.resolve("late-comer/out/new.txt")));
         assertThat(Files.readString(root.resolve("late-comer/out/new.txt"))).isEqualTo("WORKS");
+    }
+
+    /** Drops a file and waits until it is done: the consumer has polled many times meanwhile (min age 3 s). */
+    private void processMarker() throws IOException {
+        profile("copy", "--mode", "copy", "${input}", "${output}");
+        String name = "marker-" + System.nanoTime() + ".txt";
+        drop("copy", name, "marker");
+        Await.until(name + " is done", END, () -> Files.exists(root.resolve("copy/done").resolve(name)));
     }
 
     private void profile(String id, String... args) {

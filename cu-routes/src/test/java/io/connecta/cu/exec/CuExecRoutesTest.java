@@ -1,15 +1,12 @@
 package io.connecta.cu.exec;
 
-import io.connecta.cu.CuWorkerApplication;
 import io.connecta.profiles.CuProfile;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,30 +24,13 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code direct:cu-exec} with real child processes: the sample CU and the test CUs in src/test/resources/cu-exec. */
-@CamelSpringBootTest
-@ActiveProfiles("test")
-@SpringBootTest(classes = CuWorkerApplication.class, properties = {
-        "spring.config.name=" + CuWorkerApplication.CONFIG_NAME,
-        "spring.datasource.url=jdbc:h2:mem:exec-test;DB_CLOSE_DELAY=-1",
-        "connecta.cu.executables.env-echo.path=" + CuExecRoutesTest.SCRIPTS + "env-echo",
-        "connecta.cu.executables.argv-echo.path=" + CuExecRoutesTest.SCRIPTS + "argv-echo",
-        "connecta.cu.executables.chatty.path=" + CuExecRoutesTest.SCRIPTS + "chatty",
-        "connecta.cu.executables.write-and-exit.path=" + CuExecRoutesTest.SCRIPTS + "write-and-exit",
-        "connecta.cu.executables.stubborn-cu.path=" + CuExecRoutesTest.SCRIPTS + "stubborn-cu",
-        "connecta.cu.executables.missing-cu.path=var/no-such-dir/missing-cu",
-        "connecta.cu.kill-grace=2s"})
-class CuExecRoutesTest {
+/**
+ * {@code direct:cu-exec} with real child processes, in the sandbox and as nobody (cu-worker-test.yml): the sample CU
+ * and the test CUs in src/test/resources/cu-exec.
+ */
+class CuExecRoutesTest extends AbstractCuExecTest {
 
-    /** Relative to the repo root, the tests' working directory. */
-    static final String SCRIPTS = "cu-routes/src/test/resources/cu-exec/";
     static final String TEXT = "Hello, world\nsecond line here\n";
-
-    @Autowired
-    ProducerTemplate template;
-
-    @TempDir
-    Path workDir;
 
     @Test
     void copyModeWritesTheInputUnchanged() throws IOException {
@@ -105,7 +85,7 @@ class CuExecRoutesTest {
     @Test
     void exitCodeListedInSuccessExitCodesWithAnOutputIsASuccess() throws IOException {
         input(TEXT);
-        CuProfile profile = profile("write-and-exit", List.of("3", "${output}"), Map.of(), 60, List.of(0, 3), "out.dat");
+        CuProfile profile = profile("write-and-exit", List.of("--exit", "3", "${output}"), Map.of(), 60, List.of(0, 3), "out.dat");
 
         ExecOutcome outcome = run(profile);
 
@@ -159,7 +139,7 @@ class CuExecRoutesTest {
     void timedOutCuWhoseChildrenIgnoreSigtermIsKilledWithAllItsDescendants() throws Exception {
         input(TEXT);
         // no clean-up on SIGTERM, and its `sleep 30` grandchild ignores SIGTERM: only SIGKILL to the tree ends it
-        CuProfile profile = profile("stubborn-cu", List.of("30", "${output}"), Map.of(), 1, List.of(0), "out.dat");
+        CuProfile profile = profile("stubborn-cu", List.of("--sleep", "30", "${output}"), Map.of(), 1, List.of(0), "out.dat");
 
         // 1 s timeout + 2 s kill grace for the descendants, then SIGKILL
         ExecOutcome outcome = runUntilTimeout(profile, Duration.ofSeconds(8));
@@ -209,7 +189,7 @@ class CuExecRoutesTest {
     }
 
     @Test
-    void profileEnvironmentReachesTheProcessAlongWithTheWorkersOwn() throws IOException {
+    void profileEnvironmentReachesTheProcessOnTopOfTheFixedOne() throws IOException {
         input(TEXT);
         CuProfile profile = profile("env-echo", List.of("${output}"), Map.of("CONNECTA_TEST_VAR", "x y"), 60,
                 List.of(0), "out.dat");
@@ -217,23 +197,27 @@ class CuExecRoutesTest {
         ExecOutcome outcome = run(profile);
 
         assertSucceeded(outcome);
-        assertThat(Files.readAllLines(outcome.outputFile())).as("the profile's variable, then the worker's HOME")
-                .containsExactly("x y", System.getenv("HOME"));
+        assertThat(Files.readAllLines(outcome.outputFile())).as("the fixed environment (HOME the work dir, TMPDIR the"
+                + " sandbox's /tmp) and the profile's variable, nothing of the worker's").containsExactly(
+                "CONNECTA_TEST_VAR=x y", "HOME=" + workDir, "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+                "PATH=/usr/local/bin:/usr/bin:/bin", "PWD=" + workDir, "TMPDIR=/tmp", "TZ=UTC");
     }
 
     @Test
     void hostileArgumentsReachTheProcessLiterallyAndNoShellRunsThem() throws IOException {
         input(TEXT);
-        List<String> hostile = List.of("; rm -rf /", "$(touch pwned)", "`touch pwned`", "`id`", "a b  c", "*",
-                "${unknown}", "$HOME", "'single' \"double\"", "--in=${input}", "&& touch pwned |");
-        List<String> args = new ArrayList<>(List.of("${output}"));
-        args.addAll(hostile);
+        List<String> hostile = List.of("; rm -rf ~", "$(touch pwned)", "`touch pwned`", "`id`", "a b  c", "*",
+                "$HOME", "'single' \"double\"", "&& touch pwned |", "--in=x", "");
+        List<String> args = new ArrayList<>();
+        hostile.forEach(word -> args.addAll(List.of("--word", word)));
+        args.add("--in=${input}");
+        args.add("${output}");
 
         ExecOutcome outcome = run(profile("argv-echo", args, Map.of(), 60, List.of(0), "out.dat"));
 
         assertSucceeded(outcome);
-        List<String> expected = new ArrayList<>(hostile);
-        expected.set(9, "--in=" + workDir.resolve(CuExec.INPUT_FILE).toAbsolutePath());
+        List<String> expected = new ArrayList<>(args.subList(0, args.size() - 2));
+        expected.add("--in=" + workDir.resolve(CuExec.INPUT_FILE).toAbsolutePath());
         assertThat(Files.readAllLines(outcome.outputFile())).as("each argument arrives as one literal argv entry; "
                 + "only ${input}, ${output} and ${workDir} are replaced").containsExactlyElementsOf(expected);
         assertThat(workDir.resolve("pwned")).as("no shell ran a command substitution in the work dir").doesNotExist();
@@ -257,7 +241,8 @@ class CuExecRoutesTest {
     void chattyCuOutputGoesToLogFilesNotToMemory() throws IOException {
         input(TEXT);
         int stdoutBytes = 20 * 1024 * 1024;
-        CuProfile profile = profile("chatty", List.of(String.valueOf(stdoutBytes), "20000", "${output}"), Map.of(), 120,
+        CuProfile profile = profile("chatty", List.of("--stdout-bytes", String.valueOf(stdoutBytes), "--stderr-lines", "20000",
+                "${output}"), Map.of(), 120,
                 List.of(0), "out.dat");
 
         Exchange done = runExchange(profile);
@@ -304,13 +289,6 @@ class CuExecRoutesTest {
         return done.getMessage().getBody(ExecOutcome.class);
     }
 
-    private Exchange runExchange(CuProfile profile) {
-        return template.request(CuExec.ENDPOINT, e -> {
-            e.setProperty(CuExec.PROFILE, profile);
-            e.getMessage().setHeader(CuExec.WORK_DIR, workDir);
-        });
-    }
-
     private void input(String text) throws IOException {
         Files.writeString(workDir.resolve(CuExec.INPUT_FILE), text);
     }
@@ -340,11 +318,5 @@ class CuExecRoutesTest {
         List<String> args = new ArrayList<>(List.of(options));
         args.addAll(List.of("${input}", "${output}"));
         return profile("sample-cu", args, Map.of(), 60, List.of(0), "out.dat");
-    }
-
-    private static CuProfile profile(String executable, List<String> args, Map<String, String> env, int timeoutSeconds,
-                                     List<Integer> successExitCodes, String output) {
-        return new CuProfile("test", "Test", null, executable, args, env, timeoutSeconds, successExitCodes, output,
-                1L, null, null);
     }
 }

@@ -1,0 +1,43 @@
+package io.connecta.common.ops;
+
+/**
+ * Outsider text (a dropped file's name, a profile's argument, a CU's stderr) as it may appear in a log line or an
+ * answer: control characters escaped as {@code \\uXXXX}, so a name with a newline cannot forge a log line, and the
+ * length bounded.
+ */
+public final class Printable {
+
+    private Printable() {
+    }
+
+    /** The text on one line: every control character escaped, cut to {@code max} characters (marked with …). */
+    public static String of(String text, int max) {
+        return escape(text, max, false);
+    }
+
+    /** {@link #of(String, int)} with a bound that keeps the longest file name (255 bytes) whole. */
+    public static String of(String text) {
+        return of(text, 300);
+    }
+
+    /** Multi-line text (a CU's stderr): newlines and tabs kept, every other control character escaped. */
+    public static String keepingLines(String text, int max) {
+        return escape(text, max, true);
+    }
+
+    private static String escape(String text, int max, boolean keepLines) {
+        if (text == null) {
+            return "null";
+        }
+        String shown = text.length() > max ? text.substring(0, max) + "…" : text;
+        StringBuilder out = new StringBuilder(shown.length());
+        shown.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) && !(keepLines && (c == '\n' || c == '\t'))) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+}
