@@ -126,7 +126,8 @@ public class CuConfinement {
             }
             String bin = real.getParent().toString();
             String dir = workDir.toString();
-            line.addAll(List.of("--ro-bind", bin, bin, "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+            // mounts apply in order: the fresh /tmp first, so an executable or a work dir below /tmp stays visible
+            line.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--ro-bind", bin, bin,
                     "--bind", dir, dir, "--chdir", dir, "--unshare-all", "--cap-drop", "ALL", "--die-with-parent",
                     "--new-session"));
         }
