@@ -76,7 +76,7 @@ public class FeApiRestRoutes extends RouteBuilder {
         rest("/fe/v1/worker-types/{workerType}/profiles").description("Profiles of a worker type, served by a live worker of it")
                 .bindingMode(RestBindingMode.off).produces(JSON)
 
-                .get().id("rest-passthrough-list").description("List the profiles (paged: limit, offset)")
+                .get().id("passthrough-list").description("List the profiles (paged: limit, offset)")
                     .param().name("workerType").type(RestParamType.path).required(true).endParam()
                     .param().name("limit").type(RestParamType.query).dataType("integer").required(false).endParam()
                     .param().name("offset").type(RestParamType.query).dataType("integer").required(false).endParam()
@@ -86,7 +86,7 @@ public class FeApiRestRoutes extends RouteBuilder {
                     .responseMessage().code(504).message("the worker did not answer in time").responseModel(Problem.class).endResponseMessage()
                     .to("direct:passthrough-list")
 
-                .post().id("rest-passthrough-create").description("Create a profile").consumes(JSON)
+                .post().id("passthrough-create").description("Create a profile").consumes(JSON)
                     .param().name("workerType").type(RestParamType.path).required(true).endParam()
                     .param().name("body").type(RestParamType.body).required(true).endParam()
                     .responseMessage().code(201).message("created").endResponseMessage()
@@ -96,7 +96,7 @@ public class FeApiRestRoutes extends RouteBuilder {
                     .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
                     .to("direct:passthrough-create")
 
-                .get("/{profileId}").id("rest-passthrough-get").description("Read one profile")
+                .get("/{profileId}").id("passthrough-get").description("Read one profile")
                     .param().name("workerType").type(RestParamType.path).required(true).endParam()
                     .param().name("profileId").type(RestParamType.path).required(true).endParam()
                     .responseMessage().code(200).message("the profile").endResponseMessage()
@@ -104,7 +104,7 @@ public class FeApiRestRoutes extends RouteBuilder {
                     .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
                     .to("direct:passthrough-get")
 
-                .put("/{profileId}").id("rest-passthrough-update").description("Replace a profile (send the version you read)")
+                .put("/{profileId}").id("passthrough-update").description("Replace a profile (send the version you read)")
                     .consumes(JSON)
                     .param().name("workerType").type(RestParamType.path).required(true).endParam()
                     .param().name("profileId").type(RestParamType.path).required(true).endParam()
@@ -114,7 +114,7 @@ public class FeApiRestRoutes extends RouteBuilder {
                     .responseMessage().code(503).message("no live worker of the type").responseModel(Problem.class).endResponseMessage()
                     .to("direct:passthrough-update")
 
-                .delete("/{profileId}").id("rest-passthrough-delete").description("Delete a profile")
+                .delete("/{profileId}").id("passthrough-delete").description("Delete a profile")
                     .param().name("workerType").type(RestParamType.path).required(true).endParam()
                     .param().name("profileId").type(RestParamType.path).required(true).endParam()
                     .responseMessage().code(204).message("deleted").endResponseMessage()

@@ -3,6 +3,7 @@ package io.connecta.orchestrator.api;
 import io.connecta.common.problem.ProblemResponses;
 import io.connecta.common.rest.IncompleteBodyException;
 import io.connecta.orchestrator.jobs.JobIntake;
+import io.connecta.orchestrator.jobs.JobIntakeRoutes;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,7 +26,8 @@ import java.util.List;
 
 /**
  * The HTTP side of {@code POST /api/fe/v1/jobs}: hands the servlet's own request stream to
- * {@code direct:job-submit-fe} and writes the route's answer (status, {@code Content-Type}, {@code Location}, body).
+ * {@link JobIntakeRoutes#UPLOAD} and writes the route's answer (status, {@code Content-Type}, {@code Location},
+ * body).
  *
  * <p>Why not the REST DSL consumer that documents this operation ({@code rest-job-submit} in {@link FeApiRestRoutes}):
  * Camel 4.17's Spring Boot platform-http copies every request body into the stream cache before the route runs
@@ -65,7 +67,7 @@ public class JobUploadFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException {
-        Exchange answer = camel.request("direct:job-submit-fe", exchange -> {
+        Exchange answer = camel.request(JobIntakeRoutes.UPLOAD, exchange -> {
             Message in = exchange.getMessage();
             QUERY_PARAMETERS.forEach(name -> in.setHeader(name, request.getParameter(name)));
             HEADERS.forEach(name -> in.setHeader(name, request.getHeader(name)));

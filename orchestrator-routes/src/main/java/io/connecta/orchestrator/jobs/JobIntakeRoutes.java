@@ -17,6 +17,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobIntakeRoutes extends RouteBuilder {
 
+    /** The job upload: {@code POST /api/fe/v1/jobs} as {@link io.connecta.orchestrator.api.JobUploadFilter} hands it over. */
+    public static final String UPLOAD = "direct:job-upload";
+
     private final JobIntake intake;
     private final ProfileCheck profileCheck;
 
@@ -27,8 +30,13 @@ public class JobIntakeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // the upload stays a stream from the request (api.JobUploadFilter) to the blob store, read once
+        // the REST DSL verb (inlined into this route by Camel) documents the upload; api.JobUploadFilter serves it and
+        // calls direct:job-upload itself, which a route inlined into the REST DSL could not offer
         from("direct:job-submit-fe").routeId("job-submit-fe").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .to(UPLOAD);
+
+        // the upload stays a stream from the request to the blob store, read once
+        from(UPLOAD).routeId("job-upload").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .noStreamCaching()
                 .process(intake::readFeRequest)
                 .enrich("direct:job-find-by-key", JobIntake.existingJob())
