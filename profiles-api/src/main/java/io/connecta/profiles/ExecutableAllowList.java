@@ -1,6 +1,7 @@
 package io.connecta.profiles;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The deployer's allow-list ({@code connecta.cu.executables} in {@code config/cu-executables.yml}): profiles name an
@@ -168,6 +170,12 @@ public class ExecutableAllowList {
         boolean isFlag() {
             return values.isEmpty() && pattern == null && placeholders.isEmpty();
         }
+
+        /** Checked at start-up: a pattern that is not a regular expression would fail every profile using it. */
+        @AssertTrue(message = "pattern must be a regular expression")
+        public boolean isPatternValid() {
+            return isRegularExpression(pattern);
+        }
     }
 
     /** An environment variable a profile may set, with an optional whole-value pattern. */
@@ -194,6 +202,23 @@ public class ExecutableAllowList {
 
         public void setPattern(String pattern) {
             this.pattern = pattern;
+        }
+
+        /** Checked at start-up: a pattern that is not a regular expression would fail every profile using it. */
+        @AssertTrue(message = "pattern must be a regular expression")
+        public boolean isPatternValid() {
+            return isRegularExpression(pattern);
+        }
+    }
+
+    private static boolean isRegularExpression(String pattern) {
+        try {
+            if (pattern != null) {
+                java.util.regex.Pattern.compile(pattern);
+            }
+            return true;
+        } catch (PatternSyntaxException e) {
+            return false;
         }
     }
 }

@@ -20,11 +20,17 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -38,9 +44,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code out/<name>}; the input then moves to {@code done/}, or on failure to {@code error/} with
  * {@code <name>.error.txt} beside it. A name already taken in done/ or error/ gets the job's id as a suffix.
  * <p>
- * Issue 10: links are never followed (a dropped link goes to error/, see also {@link DropInFilter}); every name made
- * here fits in 255 bytes ({@link DropInNames}); a file that fails for the worker's own reasons runs again at the next
- * poll, at most {@code connecta.cu.dropin.max-attempts} times, and then goes to error/: it never loops.
+ * Issue 10: links are never followed (a dropped link goes to error/, see also {@link DropInFilter}); a profile whose
+ * folders are links is left alone, and every file is read, written and moved through its folder opened from the root
+ * down without following a link ({@link #folder}), so a folder swapped for a link meanwhile leads nowhere; every name
+ * made here fits in 255 bytes ({@link DropInNames}); a file that fails for the worker's own reasons runs again at the
+ * next poll, at most {@code connecta.cu.dropin.max-attempts} times, and then goes to error/: it never loops.
  */
 @Component
 public class DropIn {
@@ -66,6 +74,8 @@ public class DropIn {
     private final Clock clock;
     private final Path root;
     private final int maxAttempts;
+    /** The profile folders whose links were logged: once each. */
+    private final Set<Path> linksLogged = ConcurrentHashMap.newKeySet();
     /** Failed attempts per file (its path relative to the root), until it is done or parked. */
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     /** The ids of the profiles, as of the last dropin-folders run: only their folders are walked. */
@@ -102,20 +112,31 @@ public class DropIn {
     }
 
     /**
-     * Whether the file is still where the consumer found it, by the real path of its folder: an in/ or profile folder
-     * turned into a link after the consumer looked leads elsewhere, and is left alone.
+     * Whether the file is still where the consumer found it and its profile's folders are its own, by their real
+     * paths: an in/ or profile folder turned into a link after the consumer looked, or an out/, done/ or error/ that is
+     * a link (the output, the input or its reason would be written wherever it leads) is left alone, logged once.
      */
     public boolean isInItsOwnFolder(Exchange e) {
         Path file = file(e);
+        Path folder = profileFolder(file);
         try {
-            Path expected = root.toRealPath().resolve(profileFolder(file).getFileName()).resolve("in");
-            if (file.getParent().toRealPath().equals(expected)) {
+            Path expected = root.toRealPath().resolve(folder.getFileName());
+            boolean own = file.getParent().toRealPath().equals(expected.resolve("in"));
+            for (String sub : FOLDERS) {
+                Path path = folder.resolve(sub);
+                own &= !Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                        || path.toRealPath().equals(expected.resolve(sub));
+            }
+            if (own) {
                 return true;
             }
         } catch (IOException gone) {
             // the folder went away: nothing to do either
         }
-        LOG.warn("Drop-in: the folder of {} leads elsewhere through a link; left alone", shownName(e));
+        if (linksLogged.add(folder)) {
+            LOG.warn("Drop-in: a folder of {} in {} leads elsewhere through a link; its files are left alone",
+                    shownName(e), Printable.of(folder.getFileName().toString()));
+        }
         return false;
     }
 
@@ -154,9 +175,11 @@ public class DropIn {
     /** The dropped file becomes the input file of the work dir; the original stays in in/ until the job ends. */
     public void copyInput(Exchange e) throws IOException {
         Path workDir = e.getMessage().getHeader(CuExec.WORK_DIR, Path.class);
-        // O_NOFOLLOW: a link swapped in after the check is not read either
-        try (InputStream in = Files.newInputStream(file(e), LinkOption.NOFOLLOW_LINKS)) {
-            Files.copy(in, workDir.resolve(CuExec.INPUT_FILE), StandardCopyOption.REPLACE_EXISTING);
+        // no link followed, neither the file nor a folder above it swapped in after the check
+        try (SecureDirectoryStream<Path> in = folder(file(e), "in");
+             InputStream input = Channels.newInputStream(in.newByteChannel(file(e).getFileName(),
+                     Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)))) {
+            Files.copy(input, workDir.resolve(CuExec.INPUT_FILE), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -168,15 +191,23 @@ public class DropIn {
         ExecOutcome outcome = e.getMessage().getBody(ExecOutcome.class);
         e.setProperty(CuJob.OUTCOME, outcome);
         Path file = file(e);
-        Path out = Files.createDirectories(profileFolder(file).resolve("out"));
         // hidden (the consumer skips it) and short whatever the input's name: the job id alone
-        Path part = out.resolve("." + jobId(e) + ".part");
-        try {
-            Files.copy(outcome.outputFile(), part, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(part, out.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(part);
+        Path part = Path.of("." + jobId(e) + ".part");
+        try (SecureDirectoryStream<Path> out = folder(file, "out")) {
+            try {
+                try (OutputStream output = Channels.newOutputStream(out.newByteChannel(part,
+                        Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS)))) {
+                    Files.copy(outcome.outputFile(), output);
+                }
+                // a rename within the folder replaces an earlier output atomically
+                out.move(part, out, file.getFileName());
+            } finally {
+                try {
+                    out.deleteFile(part);
+                } catch (NoSuchFileException moved) {
+                    // renamed: nothing left behind
+                }
+            }
         }
         Path done = moveAside(e, "done");
         forget(file);
@@ -221,7 +252,7 @@ public class DropIn {
 
     private void park(Exchange e, String reason) throws IOException {
         Path file = file(e);
-        Path error = Files.createDirectories(profileFolder(file).resolve("error"));
+        Path error = profileFolder(file).resolve("error");
         String name = freeName(error, file.getFileName().toString(), jobId(e), REASON_SUFFIX.length());
         OwnJob own = e.getProperty(CuJob.OWN_JOB, OwnJob.class);
         String text = Printable.of(file.getFileName().toString()) + " was not processed: " + JobErrorText.forApi(reason)
@@ -230,9 +261,15 @@ public class DropIn {
                 + "job: " + jobId(e) + "\n"
                 + "worker: " + identity.instanceId() + "\n"
                 + "at: " + clock.instant() + "\n";
-        Files.writeString(error.resolve(name + REASON_SUFFIX), text);
-        // a link is moved as the link (rename never follows one)
-        Files.move(file, error.resolve(name), LinkOption.NOFOLLOW_LINKS);
+        try (SecureDirectoryStream<Path> in = folder(file, "in");
+             SecureDirectoryStream<Path> errors = folder(file, "error");
+             OutputStream reasonFile = Channels.newOutputStream(errors.newByteChannel(Path.of(name + REASON_SUFFIX),
+                     Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                             LinkOption.NOFOLLOW_LINKS)))) {
+            reasonFile.write(text.getBytes(StandardCharsets.UTF_8));
+            // a link is moved as the link (rename never follows one)
+            in.move(file.getFileName(), errors, Path.of(name));
+        }
         forget(file);
         LOG.warn("Drop-in {}: {} FAILED and moved to error/{}: {}", jobId(e), shownName(e), Printable.of(name),
                 Printable.of(reason, 2000));
@@ -241,12 +278,33 @@ public class DropIn {
     /** Moves the input into a sibling folder of in/, under its own name or, if that is taken, a unique one. */
     private Path moveAside(Exchange e, String folderName) throws IOException {
         Path file = file(e);
-        Path folder = Files.createDirectories(profileFolder(file).resolve(folderName));
+        Path folder = profileFolder(file).resolve(folderName);
         String name = freeName(folder, file.getFileName().toString(), jobId(e), 0);
-        try {
-            return Files.move(file, folder.resolve(name));
-        } catch (FileAlreadyExistsException raced) {
-            return Files.move(file, folder.resolve(DropInNames.fit(suffixed(name, jobId(e)), 0)));
+        try (SecureDirectoryStream<Path> in = folder(file, "in");
+             SecureDirectoryStream<Path> to = folder(file, folderName)) {
+            in.move(file.getFileName(), to, Path.of(name));
+        }
+        return folder.resolve(name);
+    }
+
+    /**
+     * A folder of the file's profile (in/, out/, done/, error/; made if missing), opened from the root down without
+     * following a link: a profile folder or one of its folders that is a link, or became one after the check, fails
+     * here instead of leading the worker's reads and writes elsewhere.
+     */
+    private SecureDirectoryStream<Path> folder(Path file, String sub) throws IOException {
+        Path profile = profileFolder(file).getFileName();
+        Path path = root.resolve(profile).resolve(sub);
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(path);
+        }
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(root.toRealPath())) {
+            if (!(top instanceof SecureDirectoryStream<Path> secure)) {
+                throw new IOException("this platform cannot open a folder without following links");
+            }
+            try (SecureDirectoryStream<Path> folder = secure.newDirectoryStream(profile, LinkOption.NOFOLLOW_LINKS)) {
+                return folder.newDirectoryStream(Path.of(sub), LinkOption.NOFOLLOW_LINKS);
+            }
         }
     }
 

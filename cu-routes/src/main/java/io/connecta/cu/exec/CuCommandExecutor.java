@@ -12,10 +12,9 @@ import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 import org.apache.commons.io.IOUtils;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,8 @@ import java.util.Map;
  *   <li>the child runs confined ({@link CuConfinement}: sandbox, run-as user) and starts from a small fixed
  *       environment plus the profile's variables ({@link CuExecBinding.EnvExecCommand}), never the worker's own;</li>
  *   <li>its stdout and stderr go to {@code stdout.log} and {@code stderr.log} in the work directory, not to memory,
- *       and only the last {@code stderrTailBytes} of stderr come back;</li>
+ *       and only the last {@code stderrTailBytes} of stderr come back, kept as they pass (never read back from the
+ *       work dir, which the CU controls);</li>
  *   <li>on timeout the process and all its descendants are killed ({@link TreeKillingWatchdog});</li>
  *   <li>every exit value is a result (the route judges it against the profile), none an exception.</li>
  * </ul>
@@ -81,8 +81,10 @@ public class CuCommandExecutor implements ExecCommandExecutor {
                 : new TreeKillingWatchdog(Duration.ofMillis(command.getTimeout()), killGrace);
         long started = System.nanoTime();
         int exitValue;
+        String stderrTail;
         try (OutputStream stdout = new BufferedOutputStream(Files.newOutputStream(workDir.resolve(CuExec.STDOUT_LOG)));
-             OutputStream stderr = new BufferedOutputStream(Files.newOutputStream(stderrLog))) {
+             TailKeeping stderr = new TailKeeping(new BufferedOutputStream(Files.newOutputStream(stderrLog)),
+                     stderrTailBytes)) {
             PumpStreamHandler streams = new PumpStreamHandler(stdout, stderr);
             streams.setStopTimeout(streamsDrain);
             DefaultExecutor executor = DefaultExecutor.builder()
@@ -93,22 +95,54 @@ public class CuCommandExecutor implements ExecCommandExecutor {
             executor.setWatchdog(watchdog);
             executor.setProcessDestroyer(ON_WORKER_EXIT);
             exitValue = executor.execute(commandLine, env);
+            stderrTail = stderr.tail();
         }
         long durationMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         boolean timedOut = watchdog != null && watchdog.timedOut();
-        return new CuExecResult(command, exitValue, timedOut, tail(stderrLog, stderrTailBytes), durationMillis);
+        return new CuExecResult(command, exitValue, timedOut, stderrTail, durationMillis);
     }
 
-    /** The last {@code maxBytes} of a file, as UTF-8 (a character cut at the start is replaced). */
-    static String tail(Path file, int maxBytes) throws IOException {
-        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
-            long size = channel.size();
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, maxBytes));
-            channel.position(size - buffer.capacity());
-            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-                // read until full
+    /**
+     * Passes everything on to the log file and keeps the last {@code maxBytes} of it: the tail is taken from what the
+     * CU wrote, never read back from its work dir, where the CU may have put a link or a pipe in the log's place.
+     */
+    static final class TailKeeping extends FilterOutputStream {
+
+        private final byte[] ring;
+        private long written;
+
+        TailKeeping(OutputStream out, int maxBytes) {
+            super(out);
+            ring = new byte[maxBytes];
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            if (ring.length > 0) {
+                ring[(int) (written % ring.length)] = (byte) b;
             }
-            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            written++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            int keep = Math.min(len, ring.length);
+            for (int i = off + len - keep; i < off + len; i++) {
+                ring[(int) ((written + i - off) % ring.length)] = b[i];
+            }
+            written += len;
+        }
+
+        /** The last bytes written, as UTF-8 (a character cut at the start is replaced). */
+        String tail() {
+            int size = (int) Math.min(written, ring.length);
+            byte[] last = new byte[size];
+            for (int i = 0; i < size; i++) {
+                last[i] = ring[(int) ((written - size + i) % ring.length)];
+            }
+            return new String(last, StandardCharsets.UTF_8);
         }
     }
 }

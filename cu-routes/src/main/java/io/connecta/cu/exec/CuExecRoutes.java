@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -115,9 +116,13 @@ public class CuExecRoutes extends RouteBuilder {
         } else if (!command.successExitCodes().contains(exitCode)) {
             outcome = ExecOutcome.failed(exitCode, "exit code " + exitCode + " is not in successExitCodes "
                     + command.successExitCodes(), tail, millis);
-        } else if (!Files.isRegularFile(command.outputFile())) {
+        } else if (!Files.exists(command.outputFile(), LinkOption.NOFOLLOW_LINKS)) {
             outcome = ExecOutcome.failed(exitCode, "the CU wrote no output file " + command.outputFile().getFileName(),
                     tail, millis);
+        } else if (!Files.isRegularFile(command.outputFile(), LinkOption.NOFOLLOW_LINKS)) {
+            // a link the CU made would lead the upload (or the drop-in's out/) to a file outside its work dir
+            outcome = ExecOutcome.failed(exitCode, "the CU's output " + command.outputFile().getFileName()
+                    + " is not a regular file (a link, a folder or a pipe); links are never followed", tail, millis);
         } else {
             outcome = ExecOutcome.succeeded(exitCode, tail, command.outputFile(), millis);
         }

@@ -218,6 +218,32 @@ class DropInRoutesTest {
     }
 
     /**
+     * An out/, done/ or error/ folder replaced by a link (here to folders outside the root, where the worker would
+     * write the CU's output, the input and its reason file as root: think /etc/cron.d) is never written through: the
+     * file stays in in/, untouched, and nothing appears behind the links.
+     */
+    @Test
+    void outDoneOrErrorFolderThatIsALinkIsNeverWrittenThrough() throws IOException {
+        profile("linked-out", "--mode", "copy", "${input}", "${output}");
+        profile("linked-error", "--fail", "3", "${input}", "${output}");
+        Path outside = Files.createDirectories(varDir.resolve("outside-targets"));
+        for (String folder : List.of("linked-out/out", "linked-out/done", "linked-error/error")) {
+            Path linked = root.resolve(folder);
+            Await.until(folder + " exists", END, () -> Files.isDirectory(linked));
+            Files.delete(linked);
+            Files.createSymbolicLink(linked, outside);
+        }
+
+        drop("linked-out", "evil", "* * * * * root id > /tmp/pwned\n");
+        drop("linked-error", "evil2", "x");
+        processMarker();
+
+        assertThat(listing(outside)).as("nothing written through the links").isEmpty();
+        assertThat(root.resolve("linked-out/in/evil")).as("the file is left alone").exists();
+        assertThat(root.resolve("linked-error/in/evil2")).as("the file is left alone").exists();
+    }
+
+    /**
      * Issue 10, attack 7: names as long as a file system allows. The output and done/ keep the name; the temporary
      * file and the reason file stay within 255 bytes; each file is one job, not one per poll.
      */

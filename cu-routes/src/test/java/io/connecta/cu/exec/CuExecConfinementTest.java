@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Value;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Issue 10, "a profile can never escape its job", at the run: a profile that the save-time check would refuse (stored
@@ -135,6 +137,52 @@ class CuExecConfinementTest extends AbstractCuExecTest {
                 .as("as nobody, only its own work dir readable and writable").containsExactlyElementsOf(expected);
         outside.forEach(p -> assertThat(Path.of(p)).as("nothing written outside the work dir").doesNotExist());
         assertThat(Files.readString(workDir.resolve("inside.txt"))).as("the work dir is writable").isEqualTo("pwned\n");
+    }
+
+    /**
+     * A CU turned against the worker leaves its output as a link to a file outside its work dir (another job's data):
+     * the worker would upload, or copy into the drop-in's out/, whatever the link leads to. A link is no output.
+     */
+    @Test
+    void outputThatIsALinkOutOfTheWorkDirIsNeverRead() throws IOException {
+        Path secret = Files.writeString(Files.createDirectories(jobs.resolve("other-job")).resolve("input"),
+                "another job's data\n");
+
+        Exchange done = runExchange(profile("hostile-cu", List.of("${output}"), Map.of("HOSTILE", "link-output " + secret),
+                30, List.of(0), "out.dat"));
+
+        ExecOutcome outcome = done.getMessage().getBody(ExecOutcome.class);
+        assertThat(Files.isSymbolicLink(workDir.resolve("out.dat"))).as("the CU made its output a link").isTrue();
+        assertThat(outcome.success()).as("a link is not an output: %s", outcome).isFalse();
+        assertThat(outcome.outputFile()).isNull();
+        assertThat(outcome.reason()).contains("out.dat").contains("not a regular file");
+    }
+
+    /**
+     * The same with the CU's stderr.log, whose end the worker reads for the job's error: replaced by a link, the end of
+     * the file it leads to would become the job's error; replaced by a named pipe, the worker would wait on it for ever.
+     * The tail is what the CU wrote to its stderr, never what its work dir holds after the run.
+     */
+    @Test
+    void stderrLogReplacedByALinkOrAPipeIsNeverReadBack() throws IOException {
+        Path secret = Files.writeString(Files.createDirectories(jobs.resolve("other-job")).resolve("input"),
+                "another job's data\n");
+
+        ExecOutcome linked = runExchange(profile("hostile-cu", List.of("${output}"),
+                Map.of("HOSTILE", "link-stderr " + secret), 30, List.of(0), "out.dat")).getMessage()
+                .getBody(ExecOutcome.class);
+        assertThat(Files.isSymbolicLink(workDir.resolve(CuExec.STDERR_LOG))).as("the CU made stderr.log a link")
+                .isTrue();
+        assertThat(linked.exitCode()).isEqualTo(3);
+        assertThat(linked.stderrTail()).as("the link's target is not read").doesNotContain("another job");
+
+        workDir = Files.createDirectory(jobs.resolve("job-2"));
+        input();
+        ExecOutcome piped = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> runExchange(profile("hostile-cu",
+                List.of("${output}"), Map.of("HOSTILE", "fifo-stderr"), 30, List.of(0), "out.dat")).getMessage()
+                .getBody(ExecOutcome.class), "the worker waits on a pipe the CU left");
+        assertThat(piped.exitCode()).isEqualTo(3);
+        assertThat(piped.stderrTail()).isEmpty();
     }
 
     @Test

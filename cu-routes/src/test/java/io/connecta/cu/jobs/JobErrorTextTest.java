@@ -18,6 +18,10 @@ class JobErrorTextTest {
             "nested class names      | could not run (org.apache.camel.CamelExchangeException: java.nio.file.NoSuchFileException: /a/b/c) | could not run (c)",
             "relative paths stay     | file 'orders/order-1.txt' leads outside the shared root | file 'orders/order-1.txt' leads outside the shared root",
             "ratios and words stay   | 1/2 done and/or not | 1/2 done and/or not",
+            "file URI                | could not read file:///srv/connecta/var/work/1a/out.dat | could not read file:out.dat",
+            "doubled slash           | cannot open //srv/connecta/var/blobs | cannot open blobs",
+            "qualified method        | Cannot invoke \"java.nio.file.Path.toString()\" because \"dir\" is null | Cannot invoke \"Path.toString()\" because \"dir\" is null",
+            "class cast              | class java.lang.String cannot be cast to class io.connecta.cu.jobs.OwnJob | class String cannot be cast to class OwnJob",
     })
     void reasonLosesServerPathsAndClassNames(String why, String reason, String shown) {
         assertThat(JobErrorText.forApi(reason)).as(why).isEqualTo(shown);
