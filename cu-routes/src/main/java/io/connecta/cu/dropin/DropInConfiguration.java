@@ -12,17 +12,18 @@ import javax.sql.DataSource;
 @Configuration
 public class DropInConfiguration {
 
+    /** Which folders and files the drop-in consumer takes: those of existing profiles, never through a link. */
+    @Bean
+    DropInFilter dropInFilter(DropIn dropIn, @Value("${connecta.cu.dropin.read-lock.min-length:1}") long minLength) {
+        return new DropInFilter(dropIn, minLength);
+    }
+
     /**
      * The drop-in read lock shared by all workers of this worker type: a row in {@code cu_dropin_lock} (the
      * worker-type database, created by Flyway) per file being processed. Only one worker can insert it; the holder
      * refreshes it every keep-alive interval, and a row older than the max age is an orphan of a dead worker that the
      * next worker takes over.
      */
-    /** Which folders the drop-in consumer walks: those of existing profiles, never through a link. */
-    @Bean
-    DropInFilter dropInFilter(DropIn dropIn) {
-        return new DropInFilter(dropIn);
-    }
 
     @Bean(initMethod = "start", destroyMethod = "stop")
     @DependsOnDatabaseInitialization

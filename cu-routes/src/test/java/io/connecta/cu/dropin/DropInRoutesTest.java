@@ -199,6 +199,36 @@ class DropInRoutesTest {
                 .as("nothing ran: FAILED only").containsExactly("FAILED");
     }
 
+    /**
+     * An empty file, a named pipe and a link to nothing can never be processed: they are left in in/, and they do not
+     * hold up the files behind them (the read lock would wait its 30 s timeout on each of them at every poll).
+     */
+    @Test
+    void emptyFilePipeAndBrokenLinkAreLeftAloneAndHoldUpNothing() throws Exception {
+        profile("copy", "--mode", "copy", "${input}", "${output}");
+        Path in = root.resolve("copy/in");
+        Await.until("copy/in/ exists", END, () -> Files.isDirectory(in));
+        Path empty = Files.createFile(in.resolve("empty.txt"));
+        Path pipe = in.resolve("pipe.txt");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).as("mkfifo").isZero();
+        Path broken = Files.createSymbolicLink(in.resolve("broken.txt"), varDir.resolve("no-such-file"));
+
+        String name = "behind-" + System.nanoTime() + ".txt";
+        drop("copy", name, "behind");
+        Await.until(name + " is done long before a read-lock timeout", Duration.ofMillis(MIN_AGE_MS + 10_000),
+                () -> Files.exists(root.resolve("copy/done").resolve(name)));
+
+        assertThat(empty).as("the empty file waits for its bytes").exists();
+        assertThat(pipe).as("the pipe is left alone").exists();
+        assertThat(Files.isSymbolicLink(broken)).as("the link to nothing is left alone").isTrue();
+        assertThat(reportsFor("empty.txt")).isEmpty();
+        assertThat(reportsFor("pipe.txt")).isEmpty();
+        assertThat(reportsFor("broken.txt")).isEmpty();
+        Files.delete(empty);
+        Files.delete(pipe);
+        Files.delete(broken);
+    }
+
     /** An in/ folder that is a link (here to a folder outside the root) is not walked: left alone, logged once. */
     @Test
     void inFolderThatIsALinkIsLeftAlone() throws IOException {
