@@ -36,6 +36,11 @@ final class JobSystem implements AutoCloseable {
     final Http fe;
 
     JobSystem(String name, Map<String, Object> extra, boolean withCu) {
+        this(name, Apps.h2(name + "-orchestrator"), extra, withCu);
+    }
+
+    /** With the orchestrator's database at {@code orchestratorDb} (e.g. a PostgresDatabase). */
+    JobSystem(String name, String orchestratorDb, Map<String, Object> extra, boolean withCu) {
         try {
             varDir = Files.createTempDirectory("connecta-" + name);
         } catch (IOException e) {
@@ -47,7 +52,7 @@ final class JobSystem implements AutoCloseable {
         o.put("connecta.jobs.redispatch-period-ms", 1000);
         o.put("connecta.jobs.redispatch-after-ms", 2000);
         o.putAll(extra);
-        orchestrator = Apps.orchestrator(orchestratorPort, Apps.h2(name + "-orchestrator"), o);
+        orchestrator = Apps.orchestrator(orchestratorPort, orchestratorDb, o);
         fe = new Http("http://127.0.0.1:" + orchestratorPort + "/api/fe/v1");
         if (withCu) {
             Map<String, Object> c = new HashMap<>(cuProperties());
