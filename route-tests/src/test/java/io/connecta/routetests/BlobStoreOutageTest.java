@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,12 +26,7 @@ class BlobStoreOutageTest {
     @BeforeAll
     static void start() {
         azurite = Azurite.own();
-        system = new JobSystem("blob-outage", Map.of(
-                "connecta.blob.store", "azure",
-                "connecta.blob.azure.endpoint", azurite.endpoint(),
-                "connecta.blob.azure.account-name", Azurite.ACCOUNT_NAME,
-                "connecta.blob.azure.access-key", Azurite.ACCOUNT_KEY,
-                "connecta.blob.azure.container", "connecta-outage"), false);
+        system = new JobSystem("blob-outage", JobSystem.azureBlobStore(azurite.endpoint(), "connecta-outage"), false);
         orchestrator = new Http("http://127.0.0.1:" + system.orchestratorPort);
     }
 

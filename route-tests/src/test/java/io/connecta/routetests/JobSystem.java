@@ -2,6 +2,7 @@ package io.connecta.routetests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.Azurite;
 import io.connecta.common.test.Http;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -60,6 +61,15 @@ final class JobSystem implements AutoCloseable {
             cu = Apps.cu(name + "-cu", Apps.h2(name + "-cu"), orchestratorPort, c);
             awaitWorker();
         }
+    }
+
+    /** The properties that make both apps use Azure Blob Storage (an Azurite) at {@code endpoint}, in {@code container}. */
+    static Map<String, Object> azureBlobStore(String endpoint, String container) {
+        return Map.of("connecta.blob.store", "azure",
+                "connecta.blob.azure.endpoint", endpoint,
+                "connecta.blob.azure.account-name", Azurite.ACCOUNT_NAME,
+                "connecta.blob.azure.access-key", Azurite.ACCOUNT_KEY,
+                "connecta.blob.azure.container", container);
     }
 
     Map<String, Object> common() {

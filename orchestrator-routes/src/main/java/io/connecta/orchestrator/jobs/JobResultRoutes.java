@@ -177,8 +177,13 @@ public class JobResultRoutes extends RouteBuilder {
     private void failedUnrecordable(Exchange e) {
         ResultMessage reported = e.getProperty(REPORTED, ResultMessage.class);
         Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        // the database's own words (e.g. "value too long for type character varying(600)"), not the SQL around them
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
         String reason = "the worker's " + reported.status() + " result could not be recorded: "
-                + (cause == null ? "unknown error" : cause.getMessage());
+                + (root == null ? "unknown error" : root.getMessage());
         ResultMessage failed = new ResultMessage(reported.jobId(), JobState.FAILED, null, reported.exitCode(),
                 reason, reported.startedAt(), clock.instant(), null, reported.profileVersion(), reported.origin(),
                 reported.workerType(), reported.profileId(),
