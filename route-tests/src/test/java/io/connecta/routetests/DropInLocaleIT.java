@@ -3,6 +3,7 @@ package io.connecta.routetests;
 import io.connecta.common.test.Await;
 import io.connecta.common.test.Http;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,7 @@ class DropInLocaleIT {
                     .doesNotContain("File names are not UTF-8");
         } finally {
             run("./connecta down", env, 120);
+            FileSystemUtils.deleteRecursively(var);
         }
     }
 
