@@ -2,6 +2,7 @@ package io.connecta.routetests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.Azurite;
 import io.connecta.common.test.Http;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,6 +37,11 @@ final class JobSystem implements AutoCloseable {
     final Http fe;
 
     JobSystem(String name, Map<String, Object> extra, boolean withCu) {
+        this(name, Apps.h2(name + "-orchestrator"), extra, withCu);
+    }
+
+    /** With the orchestrator's database at {@code orchestratorDb} (e.g. a PostgresDatabase). */
+    JobSystem(String name, String orchestratorDb, Map<String, Object> extra, boolean withCu) {
         try {
             varDir = Files.createTempDirectory("connecta-" + name);
         } catch (IOException e) {
@@ -47,7 +53,7 @@ final class JobSystem implements AutoCloseable {
         o.put("connecta.jobs.redispatch-period-ms", 1000);
         o.put("connecta.jobs.redispatch-after-ms", 2000);
         o.putAll(extra);
-        orchestrator = Apps.orchestrator(orchestratorPort, Apps.h2(name + "-orchestrator"), o);
+        orchestrator = Apps.orchestrator(orchestratorPort, orchestratorDb, o);
         fe = new Http("http://127.0.0.1:" + orchestratorPort + "/api/fe/v1");
         if (withCu) {
             Map<String, Object> c = new HashMap<>(cuProperties());
@@ -55,6 +61,15 @@ final class JobSystem implements AutoCloseable {
             cu = Apps.cu(name + "-cu", Apps.h2(name + "-cu"), orchestratorPort, c);
             awaitWorker();
         }
+    }
+
+    /** The properties that make both apps use Azure Blob Storage (an Azurite) at {@code endpoint}, in {@code container}. */
+    static Map<String, Object> azureBlobStore(String endpoint, String container) {
+        return Map.of("connecta.blob.store", "azure",
+                "connecta.blob.azure.endpoint", endpoint,
+                "connecta.blob.azure.account-name", Azurite.ACCOUNT_NAME,
+                "connecta.blob.azure.access-key", Azurite.ACCOUNT_KEY,
+                "connecta.blob.azure.container", container);
     }
 
     Map<String, Object> common() {

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,12 +26,7 @@ class JobsOnAzuriteTest {
 
     @BeforeAll
     static void start() {
-        system = new JobSystem("azure", Map.of(
-                "connecta.blob.store", "azure",
-                "connecta.blob.azure.endpoint", Azurite.endpoint(),
-                "connecta.blob.azure.account-name", Azurite.ACCOUNT_NAME,
-                "connecta.blob.azure.access-key", Azurite.ACCOUNT_KEY,
-                "connecta.blob.azure.container", "connecta-e2e"), true);
+        system = new JobSystem("azure", JobSystem.azureBlobStore(Azurite.endpoint(), "connecta-e2e"), true);
         system.createProfile("upper", "[\"--mode\",\"upper\",\"${input}\",\"${output}\"]", 60);
     }
 

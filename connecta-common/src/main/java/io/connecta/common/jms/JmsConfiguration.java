@@ -9,6 +9,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The ActiveMQ client as both apps use it. A rolled-back (transacted) delivery comes back after a growing delay;
  * the routes decide when to give up ({@code JMSXDeliveryCount}), so the client never dead-letters on its own.
+ * A queue consumer takes {@code connecta.jms.queue-prefetch} messages ahead (0 = it asks for each one when it is
+ * free; the CU worker's setting): with ActiveMQ's default of 1000 a consumer busy with a long job holds the next jobs
+ * in its buffer while another consumer sits idle.
  */
 @Configuration
 public class JmsConfiguration {
@@ -16,7 +19,8 @@ public class JmsConfiguration {
     @Bean
     ActiveMQConnectionFactoryCustomizer connectaRedelivery(
             @Value("${connecta.jms.redelivery.initial-delay-ms:1000}") long initialDelay,
-            @Value("${connecta.jms.redelivery.max-delay-ms:30000}") long maxDelay) {
+            @Value("${connecta.jms.redelivery.max-delay-ms:30000}") long maxDelay,
+            @Value("${connecta.jms.queue-prefetch:0}") int queuePrefetch) {
         return factory -> {
             RedeliveryPolicy policy = new RedeliveryPolicy();
             policy.setInitialRedeliveryDelay(initialDelay);
@@ -28,6 +32,8 @@ public class JmsConfiguration {
             factory.setRedeliveryPolicy(policy);
             // other messages go on while one waits for its redelivery
             factory.setNonBlockingRedelivery(true);
+            // a setting of the client, not of the broker URL: a deployer's broker-url must not lose it
+            factory.getPrefetchPolicy().setQueuePrefetch(queuePrefetch);
         };
     }
 }

@@ -25,6 +25,36 @@ public final class Printable {
         return escape(text, max, true);
     }
 
+    /**
+     * Text a worker or a client handed over, as it is stored (a database column, a result message): newlines and
+     * tabs kept, NUL and every other control character as the six characters {@code \\u0000} (PostgreSQL's text
+     * types take no NUL at all), a lone surrogate half (never valid UTF-16, not encodable as UTF-8) as U+FFFD, and at
+     * most {@code max} characters in all, escapes included (the column's length), cut with …. Invalid UTF-8 never
+     * gets this far: it is decoded as U+FFFD where the bytes are read (a CU's stderr). {@code null} stays
+     * {@code null}.
+     */
+    public static String storable(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) && c != '\n' && c != '\t') {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(Character.getType(c) == Character.SURROGATE ? 0xFFFD : c);
+            }
+        });
+        if (out.length() <= max) {
+            return out.toString();
+        }
+        int cut = max - 1;
+        if (Character.isHighSurrogate(out.charAt(cut - 1))) {
+            cut--;
+        }
+        return out.substring(0, cut) + "…";
+    }
+
     private static String escape(String text, int max, boolean keepLines) {
         if (text == null) {
             return "null";

@@ -53,10 +53,75 @@ public final class Azurite {
     }
 
     private static int start() {
-        Path executable = executable();
         int port = freePort();
         try {
             Path location = Files.createTempDirectory("azurite-");
+            Process process = launch(port, location);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop(process);
+                delete(location);
+            }, "azurite-stop"));
+            return port;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Azurite", e);
+        }
+    }
+
+    /**
+     * An Azurite of the caller's own on a free port, which it may {@link Own#stop() stop} and {@link Own#start() start}
+     * again (same port, same data): for tests of a blob store that goes away.
+     */
+    public static Own own() {
+        try {
+            Own own = new Own(freePort(), Files.createTempDirectory("azurite-own-"));
+            own.start();
+            return own;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** See {@link #own()}. */
+    public static final class Own implements AutoCloseable {
+
+        private final int port;
+        private final Path location;
+        private Process process;
+
+        private Own(int port, Path location) {
+            this.port = port;
+            this.location = location;
+        }
+
+        public String endpoint() {
+            return "http://" + HOST + ":" + port + "/" + ACCOUNT_NAME;
+        }
+
+        /** Starts it (again) and returns once it answers. */
+        public synchronized void start() {
+            process = launch(port, location);
+        }
+
+        /** Stops it and returns once its port no longer answers. */
+        public synchronized void stop() {
+            if (process != null) {
+                Azurite.stop(process);
+                process = null;
+            }
+            Await.until("Azurite on port " + port + " is gone", () -> !answers(port));
+        }
+
+        @Override
+        public void close() {
+            stop();
+            delete(location);
+        }
+    }
+
+    /** Starts azurite-blob on the port with its data in the folder; returns once it answers. */
+    private static Process launch(int port, Path location) {
+        Path executable = executable();
+        try {
             Path log = location.resolve("azurite.log");
             Process process = new ProcessBuilder(executable.toString(),
                     "--blobHost", HOST, "--blobPort", String.valueOf(port), "--location", location.toString(),
@@ -65,9 +130,8 @@ public final class Azurite {
                     // started without it, Azurite sends telemetry to a host on the internet at once
                     "--disableTelemetry")
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process, location), "azurite-stop"));
             Instant deadline = Instant.now().plus(START_TIMEOUT);
             while (!answers(port)) {
                 // waitFor doubles as the poll interval and notices an Azurite that exits at once
@@ -76,7 +140,7 @@ public final class Azurite {
                             + (process.isAlive() ? "" : " (exit " + process.exitValue() + ")") + ": " + Files.readString(log));
                 }
             }
-            return port;
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + executable, e);
         } catch (InterruptedException e) {
@@ -150,15 +214,21 @@ public final class Azurite {
         }
     }
 
-    private static void stop(Process process, Path location) {
+    private static void stop(Process process) {
+        // azurite-blob is a node script: its children go with it
+        process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void delete(Path location) {
         try (Stream<Path> files = Files.walk(location)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

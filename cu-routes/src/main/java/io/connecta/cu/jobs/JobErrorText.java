@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * A job's failure reason as the API and the drop-in's reason files show it (issue 10): no absolute server paths (a path
  * becomes its last segment: {@code /srv/connecta/var/work/<id>/out.dat} → {@code out.dat}), no Java class names
  * ({@code java.io.IOException: } is dropped, {@code java.lang.String} becomes {@code String}), control characters
- * escaped. The full story stays in the worker's log.
+ * escaped as {@code \\u0000} (invalid UTF-8 of a CU's stderr is already U+FFFD, see {@code CuCommandExecutor}). The
+ * full story stays in the worker's log.
  */
 public final class JobErrorText {
 
@@ -36,7 +37,8 @@ public final class JobErrorText {
         String text = CLASS_NAME.matcher(reason).replaceAll("");
         text = QUALIFIED_NAME.matcher(text).replaceAll("$1");
         text = ABSOLUTE_PATH.matcher(text).replaceAll("$1");
-        // the lines of a CU's stderr tail stay: the reason is a JSON string, not a log line
-        return Printable.keepingLines(text, MAX);
+        // the lines of a CU's stderr tail stay (the reason is a JSON string, not a log line); NUL and other control
+        // characters are escaped, so the orchestrator can store the reason in any database
+        return Printable.storable(text, MAX);
     }
 }

@@ -1,5 +1,7 @@
 package io.connecta.cu.exec;
 
+import io.connecta.cu.jobs.CuJob;
+import io.connecta.cu.jobs.JobErrorText;
 import io.connecta.profiles.CuProfile;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -119,6 +121,21 @@ class CuExecRoutesTest extends AbstractCuExecTest {
                 .contains("disk quota of the legacy CU exceeded");
         assertThat(Files.readString(workDir.resolve(CuExec.STDERR_LOG))).as("all of stderr is kept in stderr.log")
                 .contains("disk quota of the legacy CU exceeded", "failing with exit code 2");
+    }
+
+    @Test
+    void stderrWithNulAndInvalidUtf8BecomesAReasonAnyDatabaseStores() throws IOException {
+        input(TEXT);
+
+        ExecOutcome outcome = run(profile("bad-bytes", List.of("${output}"), Map.of(), 60, List.of(0), "out.dat"));
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.stderrTail()).as("bytes that are not UTF-8 are read as U+FFFD")
+                .isEqualTo("bad bytes: \u0000\ufffd\ufffd end\n");
+        String reason = JobErrorText.forApi(CuJob.failureReason(outcome));
+        assertThat(reason).as("the reason the result message carries: NUL as the text \\u0000, no raw control character")
+                .isEqualTo("exit code 3 is not in successExitCodes [0]; stderr: bad bytes: \\u0000\ufffd\ufffd end")
+                .doesNotContain("\u0000");
     }
 
     @Test

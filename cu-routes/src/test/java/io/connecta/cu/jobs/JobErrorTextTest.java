@@ -33,4 +33,13 @@ class JobErrorTextTest {
                 .isEqualTo("a\\u0000b\\u000dc\\u001b[31m");
         assertThat(JobErrorText.forApi("line 1\nline 2\tx")).isEqualTo("line 1\nline 2\tx");
     }
+
+    @Test
+    void reasonIsStorableInAnyDatabase() {
+        String reason = JobErrorText.forApi("stderr: a" + (char) 0 + "b \ufffd lone " + (char) 0xd800 + " end");
+        assertThat(reason).as("PostgreSQL takes no NUL and UTF-8 has no lone surrogate: both escaped or replaced")
+                .isEqualTo("stderr: a\\u0000b \ufffd lone \ufffd end");
+        assertThat(JobErrorText.forApi("x".repeat(5000) + (char) 0 + "y".repeat(5000)))
+                .as("bounded, escapes included").hasSizeLessThanOrEqualTo(8192);
+    }
 }

@@ -2,6 +2,7 @@ package io.connecta.orchestrator.jobs;
 
 import io.connecta.common.blob.BlobStore;
 import io.connecta.common.job.JobQueues;
+import io.connecta.common.ops.health.BlobStoreHealthIndicator;
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.common.problem.ProblemRouteConfiguration;
 import io.connecta.orchestrator.messaging.MessagingRouteConfiguration;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The two doors for jobs: {@code POST /api/fe/v1/jobs} (the body streams into the blob store) and the
- * {@code connecta.jobs.submit} queue. Both check the worker type and profile, record the job and dispatch it.
+ * {@code connecta.jobs.submit} queue. Both check the worker type and profile, record the job and dispatch it. An
+ * upload meets a blob store that is away with a 503 that says so.
  */
 @Component
 public class JobIntakeRoutes extends RouteBuilder {
@@ -22,10 +24,12 @@ public class JobIntakeRoutes extends RouteBuilder {
 
     private final JobIntake intake;
     private final ProfileCheck profileCheck;
+    private final BlobStoreHealthIndicator blobStore;
 
-    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck) {
+    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck, BlobStoreHealthIndicator blobStore) {
         this.intake = intake;
         this.profileCheck = profileCheck;
+        this.blobStore = blobStore;
     }
 
     @Override
@@ -47,6 +51,8 @@ public class JobIntakeRoutes extends RouteBuilder {
                     .otherwise()
                         .process(intake::aimProfileCheck)
                         .enrich("direct:profile-check", JobIntake.failureOnly())
+                        // with the blob store away: 503 saying so at once, not after the store client's retries
+                        .process(e -> blobStore.requireAvailable())
                         .process(intake::prepareUpload)
                         .to(BlobStore.PUT)
                         .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))

@@ -3,29 +3,45 @@ package io.connecta.orchestrator.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.job.JobOrigin;
 import io.connecta.common.job.JobQueues;
+import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
+import io.connecta.common.ops.Printable;
 import io.connecta.orchestrator.messaging.MessagingRouteConfiguration;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 
 /**
  * Results from the workers move jobs forward (RUNNING, then SUCCEEDED or FAILED); a duplicate or late result
- * changes nothing. When a job ends, its JMS requester (JMSReplyTo) gets the result too.
+ * changes nothing. When a job ends, its JMS requester (JMSReplyTo) gets the result too. A result the database
+ * cannot take (or that failed on every delivery) still ends its job: FAILED with the reason, the message parked on
+ * {@code connecta.jobs.dlq}.
  */
 @Component
 public class JobResultRoutes extends RouteBuilder {
 
+    /** Exchange property: the ResultMessage as the worker reported it. */
+    private static final String REPORTED = "connectaReported";
+
     private final ObjectMapper json;
     private final JobMetricsRecorder metrics;
+    private final Clock clock;
+    private final int maxDeliveries;
 
-    public JobResultRoutes(ObjectMapper json, JobMetricsRecorder metrics) {
+    public JobResultRoutes(ObjectMapper json, JobMetricsRecorder metrics, Clock clock,
+                           @Value("${connecta.jms.max-deliveries:10}") int maxDeliveries) {
         this.json = json;
         this.metrics = metrics;
+        this.clock = clock;
+        this.maxDeliveries = maxDeliveries;
     }
 
     @Override
@@ -38,6 +54,24 @@ public class JobResultRoutes extends RouteBuilder {
                     .setHeader(JobQueues.REASON_HEADER, simple("${exception.message}"))
                     .log(LoggingLevel.WARN, "Invalid result message: ${exception.message}")
                     .to("activemq6:queue:" + JobQueues.INVALID)
+                .end()
+                // a result the database refuses (a value it cannot take), or one that failed on every delivery, still
+                // ends its job: FAILED with the reason instead of RUNNING for ever; the message itself is parked
+                .onException(Exception.class).onWhen(this::cannotBeRecorded)
+                    .handled(true).useOriginalMessage()
+                    .setHeader(JobQueues.REASON_HEADER, simple("${exception.class.simpleName}: ${exception.message}"))
+                    .setHeader("jobId", simple("${exchangeProperty." + REPORTED + ".jobId}"))
+                    .setHeader("status", simple("${exchangeProperty." + REPORTED + ".status}"))
+                    .log(LoggingLevel.ERROR, "Job ${header.jobId}: its ${header.status} result cannot be recorded"
+                            + " (${exception.message}); parked on " + JobQueues.DEAD_LETTER + ", the job ends FAILED")
+                    .to("activemq6:queue:" + JobQueues.DEAD_LETTER)
+                    .doTry()
+                        .process(this::failedUnrecordable)
+                        .to("direct:job-result-record")
+                    .doCatch(Exception.class)
+                        .log(LoggingLevel.ERROR, "Job ${header.jobId}: could not record it FAILED either:"
+                                + " ${exception.message}")
+                    .end()
                 .end()
                 .process(e -> {
                     ResultMessage result;
@@ -55,8 +89,14 @@ public class JobResultRoutes extends RouteBuilder {
                     }
                     e.getMessage().setHeader("jobId", result.jobId());
                     e.getMessage().setHeader("status", result.status().name());
+                    e.setProperty(REPORTED, result);
                     e.getMessage().setBody(result);
                 })
+                .to("direct:job-result-record");
+
+        // header jobId, body ResultMessage → recorded; the job moved forward (and the watchers hear of it) or the
+        // result changes nothing (duplicate, late)
+        from("direct:job-result-record").routeId("job-result-record").errorHandler(noErrorHandler())
                 .to("direct:job-advance")
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                     // a worker's own job: the first result to arrive records it
@@ -108,5 +148,48 @@ public class JobResultRoutes extends RouteBuilder {
                     })
                     .toD("${exchangeProperty.connectaReplyTo}")
                     .log("Job ${header.jobId}: result sent to the requester");
+    }
+
+    /**
+     * A result the database refused for its content (SQLSTATE class 22, data exception: a value too long, a byte it
+     * cannot store; redelivering changes nothing), or any failure on the last delivery.
+     */
+    private boolean cannotBeRecorded(Exchange e) {
+        if (e.getProperty(REPORTED) == null) {
+            return false;
+        }
+        Integer deliveries = e.getMessage().getHeader("JMSXDeliveryCount", Integer.class);
+        if (deliveries != null && deliveries >= maxDeliveries) {
+            return true;
+        }
+        for (Throwable t = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Body: the FAILED result that replaces the one reported, with nothing of it the database could refuse. */
+    private void failedUnrecordable(Exchange e) {
+        ResultMessage reported = e.getProperty(REPORTED, ResultMessage.class);
+        Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        // the database's own words (e.g. "value too long for type character varying(600)"), not the SQL around them
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = "the worker's " + reported.status() + " result could not be recorded: "
+                + (root == null ? "unknown error" : root.getMessage());
+        ResultMessage failed = new ResultMessage(reported.jobId(), JobState.FAILED, null, reported.exitCode(),
+                reason, reported.startedAt(), clock.instant(), null, reported.profileVersion(), reported.origin(),
+                reported.workerType(), reported.profileId(),
+                Printable.storable(reported.inputName(), JobRows.INPUT_NAME_LENGTH));
+        e.getMessage().setHeader("jobId", failed.jobId());
+        e.getMessage().setHeader("status", JobState.FAILED.name());
+        e.getMessage().setBody(failed);
     }
 }

@@ -3,6 +3,7 @@ package io.connecta.orchestrator.jobs;
 import io.connecta.common.job.JobOrigin;
 import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
+import io.connecta.common.ops.Printable;
 import io.connecta.common.sql.Rows;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +19,11 @@ import java.util.Map;
 /** Maps jobs to the named SQL parameters of {@code job} and rows to {@link JobView}s. */
 @Component
 public class JobRows {
+
+    /** Length of the column {@code job.error}. */
+    static final int ERROR_LENGTH = 8000;
+    /** Length of the column {@code job.input_name}. */
+    static final int INPUT_NAME_LENGTH = 255;
 
     private final Clock clock;
 
@@ -43,9 +49,10 @@ public class JobRows {
         p.put("startedAt", utc(r.startedAt()));
         p.put("finishedAt", utc(r.finishedAt()));
         p.put("exitCode", r.exitCode());
-        p.put("error", truncate(r.error(), 8000));
+        // whatever a worker reports is stored safely in any database: NUL and lone surrogates escaped (Printable)
+        p.put("error", Printable.storable(r.error(), ERROR_LENGTH));
         p.put("resultBlobId", r.resultBlobId());
-        p.put("workerInstanceId", r.workerInstanceId());
+        p.put("workerInstanceId", Printable.storable(r.workerInstanceId(), Integer.MAX_VALUE));
         p.put("profileVersion", r.profileVersion());
         return p;
     }
@@ -65,10 +72,6 @@ public class JobRows {
 
     public List<JobView> fromRows(List<Map<String, Object>> rows) {
         return rows.stream().map(this::fromRow).toList();
-    }
-
-    static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
 

@@ -1,6 +1,7 @@
 package io.connecta.orchestrator.jobs;
 
 import io.connecta.common.job.ResultMessage;
+import io.connecta.common.ops.Printable;
 import io.connecta.orchestrator.metrics.JobMetrics;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -101,7 +102,7 @@ public class JobStoreRoutes extends RouteBuilder {
                     p.put("workerType", r.workerType());
                     p.put("profileId", r.profileId());
                     p.put("origin", r.origin().name());
-                    p.put("inputName", r.inputName());
+                    p.put("inputName", Printable.storable(r.inputName(), JobRows.INPUT_NAME_LENGTH));
                     e.getMessage().setBody(p);
                     metrics.submitted(r.workerType(), r.profileId());
                 })
