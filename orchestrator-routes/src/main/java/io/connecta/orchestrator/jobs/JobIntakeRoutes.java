@@ -40,6 +40,14 @@ public class JobIntakeRoutes extends RouteBuilder {
         // input; the others compare their request with it and answer its job, or 422 when it differs
         from(UPLOAD).routeId("job-upload").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .noStreamCaching()
+                // a claimed key whose job was not recorded (unknown profile, abandoned upload, storage error: all
+                // answered by the problem+json configuration, so the exchange does not fail) is free for the next try
+                .onCompletion().onWhen(JobKeyRoutes::claimedButNotRecorded)
+                    // the answer's headers are the problem's by now: the key comes from the request's job
+                    .process(e -> e.getMessage().setHeader("key",
+                            e.getProperty(JobIntake.NEW_JOB, NewJob.class).idempotencyKey()))
+                    .to("direct:job-key-release")
+                .end()
                 .process(intake::readFeRequest)
                 .to("direct:job-key-claim")
                 .choice()
@@ -52,23 +60,15 @@ public class JobIntakeRoutes extends RouteBuilder {
                         .log("Idempotency-Key ${header.key} seen before: answering its job ${header.jobId}")
                         .to("direct:job-load")
                     .otherwise()
-                        .doTry()
-                            .process(intake::aimProfileCheck)
-                            .enrich("direct:profile-check", JobIntake.failureOnly())
-                            .process(intake::prepareUpload)
-                            .to(BlobStore.PUT)
-                            .process(intake::uploaded)
-                            .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))
-                            .setBody(exchangeProperty(JobIntake.NEW_JOB))
-                            .to("direct:job-record")
-                            .to("direct:job-key-recorded")
-                        .doCatch(Exception.class)
-                            // nothing recorded: the key is free for the client's next try
-                            .to("direct:job-key-release")
-                            .process(e -> {
-                                throw e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-                            })
-                        .end()
+                        .process(intake::aimProfileCheck)
+                        .enrich("direct:profile-check", JobIntake.failureOnly())
+                        .process(intake::prepareUpload)
+                        .to(BlobStore.PUT)
+                        .process(intake::uploaded)
+                        .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))
+                        .setBody(exchangeProperty(JobIntake.NEW_JOB))
+                        .to("direct:job-record")
+                        .to("direct:job-key-recorded")
                         .to("direct:job-dispatch")
                         .to("direct:job-load")
                 .end()

@@ -1,5 +1,6 @@
 package io.connecta.orchestrator.jobs;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
@@ -16,6 +17,8 @@ public class JobKeyRoutes extends RouteBuilder {
 
     /** Exchange property: the claim row (a map) found under the request's key when the key was taken before. */
     static final String CLAIM = "connectaClaim";
+    /** Exchange property: true once this request claimed its key, false again once its job is recorded. */
+    static final String CLAIMED = "connectaKeyClaimed";
 
     private static final String INSERT = "sql:INSERT INTO job_key (idempotency_key, job_id, worker_type, profile_id,"
             + " input_name, state, created_at) VALUES (:#key, :#jobId, :#workerType, :#profileId, :#inputName,"
@@ -32,6 +35,11 @@ public class JobKeyRoutes extends RouteBuilder {
         this.intake = intake;
     }
 
+    /** Whether the request claimed its key but recorded no job: the claim must go. */
+    static boolean claimedButNotRecorded(Exchange e) {
+        return e.getProperty(CLAIMED, false, Boolean.class);
+    }
+
     @Override
     public void configure() {
         // header key (optional), property NewJob → the key is ours (property CLAIM unset) or was taken before
@@ -41,6 +49,7 @@ public class JobKeyRoutes extends RouteBuilder {
                     .setBody(intake::claimParams)
                     .doTry()
                         .to(INSERT)
+                        .setProperty(CLAIMED, constant(true))
                         .log("Idempotency-Key ${header.key} claimed for job ${body[jobId]}")
                     .doCatch(DataIntegrityViolationException.class)
                         // the key is taken: by a request before this one, or by one running now
@@ -61,6 +70,7 @@ public class JobKeyRoutes extends RouteBuilder {
                     .setBody(e -> Map.of("key", e.getMessage().getHeader("key"),
                             "sha256", e.getMessage().getHeader("sha256")))
                     .to(RECORDED)
+                    .setProperty(CLAIMED, constant(false))
                 .end();
 
         // header key: the claiming request failed before its job was recorded; the key is free again

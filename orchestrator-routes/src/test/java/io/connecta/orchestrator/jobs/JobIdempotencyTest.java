@@ -149,9 +149,7 @@ class JobIdempotencyTest {
         byte[] body = JobUploadTest.pattern(SIZE);
         try (Socket first = new Socket("127.0.0.1", port)) {
             OutputStream out = first.getOutputStream();
-            out.write(("POST /api/fe/v1/jobs?workerType=cu&profileId=copy&filename=in.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/octet-stream\r\nIdempotency-Key: " + key + "\r\nContent-Length: " + SIZE
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(head(key).getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, SIZE / 2);
             out.flush();
             Await.until("the first upload has begun", () -> JobUploadTest.files(varDir.resolve("blobs")).stream()
@@ -173,6 +171,32 @@ class JobIdempotencyTest {
             assertThat(json.readTree(retry.body()).path("jobId").asText()).isEqualTo(jobId);
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM job", Integer.class)).as("one job").isOne();
+    }
+
+    @Test
+    void abandonedUploadFreesItsKeyForTheNextTry() throws Exception {
+        String key = UUID.randomUUID().toString();
+        try (Socket first = new Socket("127.0.0.1", port)) {
+            OutputStream out = first.getOutputStream();
+            out.write(head(key).getBytes(StandardCharsets.US_ASCII));
+            out.write(JobUploadTest.pattern(SIZE / 2));
+            out.flush();
+            Await.until("the upload has begun", () -> JobUploadTest.files(varDir.resolve("blobs")).stream()
+                    .anyMatch(p -> p.getFileName().toString().contains("~")));
+        } // the client goes away half way
+        Await.until("the abandoned upload's claim is removed", () -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM job_key WHERE idempotency_key = ?", Integer.class, key) == 0);
+
+        HttpResponse<String> retry = http.send(upload(key, "copy", "in.bin", "hello".getBytes(StandardCharsets.UTF_8)),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(retry.statusCode()).as("the failed request left no claim behind: %s", retry.body()).isEqualTo(202);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM job", Integer.class)).isOne();
+    }
+
+    static String head(String key) {
+        return "POST /api/fe/v1/jobs?workerType=cu&profileId=copy&filename=in.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/octet-stream\r\nIdempotency-Key: " + key + "\r\nContent-Length: " + SIZE
+                + "\r\n\r\n";
     }
 
     HttpRequest upload(String key, String profileId, String filename, byte[] body) {
