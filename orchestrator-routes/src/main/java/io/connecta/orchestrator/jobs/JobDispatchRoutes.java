@@ -14,13 +14,18 @@ import java.util.Map;
 /**
  * Puts recorded jobs on their worker type's queue and marks them QUEUED. A job whose dispatch fails (broker
  * down) stays PENDING and the redispatch timer sends it again, so no accepted job waits for ever. A job may so be
- * dispatched twice; workers and the forward-only result handling make that harmless.
+ * dispatched twice; workers and the forward-only result handling make that harmless. {@link JobSweepRoutes} sends
+ * QUEUED jobs no worker took, and RUNNING jobs whose worker went away, through {@code direct:job-dispatch} again.
  */
 @Component
 public class JobDispatchRoutes extends RouteBuilder {
 
-    private static final String MARK_QUEUED = "sql:UPDATE job SET state = 'QUEUED', state_rank = 1, attempt = :#attempt,"
-            + " updated_at = :#now WHERE job_id = :#jobId AND state_rank < 1";
+    // a PENDING job becomes QUEUED; a job the sweeper dispatches again (QUEUED, or RUNNING on a worker that went
+    // away) keeps its state: either way the attempt is the real count of dispatches, and the deadline starts again
+    private static final String MARK_QUEUED = "sql:UPDATE job SET"
+            + " state = CASE WHEN state_rank < 1 THEN 'QUEUED' ELSE state END,"
+            + " state_rank = CASE WHEN state_rank < 1 THEN 1 ELSE state_rank END,"
+            + " attempt = :#attempt, updated_at = :#now WHERE job_id = :#jobId AND state_rank < 3";
     private static final String ATTEMPTED = "sql:UPDATE job SET attempt = :#attempt, updated_at = :#now"
             + " WHERE job_id = :#jobId";
     private static final String STALE_PENDING = "sql:SELECT job_id FROM job WHERE state = 'PENDING'"

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.blob.BlobStore;
 import io.connecta.common.job.SubmitMessage;
 import io.connecta.common.problem.ApiProblemException;
+import io.connecta.common.problem.FieldError;
 import io.connecta.common.problem.ProblemResponses;
 import io.connecta.common.rest.BodyLimit;
+import io.connecta.common.sql.Rows;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -17,6 +19,16 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /** The steps of {@link JobIntakeRoutes}. */
 @Component
@@ -26,13 +38,25 @@ public class JobIntake {
     static final String EXISTING = "connectaExisting";
     /** Exchange property: the request body of an upload, a stream read once, by the blob store. */
     public static final String UPLOAD = "connectaUpload";
+    /** Exchange property: the SHA-256 of the upload, as the blob store (or the digest-only read) reads it. */
+    static final String DIGEST = "connectaDigest";
 
     private final ObjectMapper json;
     private final long maxInputBytes;
+    private final JobRows rows;
+    private final long idempotencyWaitMs;
 
-    public JobIntake(ObjectMapper json, @Value("${connecta.jobs.max-input-bytes:17179869184}") long maxInputBytes) {
+    public JobIntake(ObjectMapper json, JobRows rows,
+                     @Value("${connecta.jobs.max-input-bytes:17179869184}") long maxInputBytes,
+                     @Value("${connecta.jobs.idempotency-wait-ms:30000}") long idempotencyWaitMs) {
         this.json = json;
+        this.rows = rows;
         this.maxInputBytes = maxInputBytes;
+        this.idempotencyWaitMs = idempotencyWaitMs;
+    }
+
+    long idempotencyWaitMs() {
+        return idempotencyWaitMs;
     }
 
     public void readFeRequest(Exchange e) {
@@ -68,14 +92,114 @@ public class JobIntake {
         }
     }
 
-    /** Streams the request body into the blob store, never more than the limit. */
+    /** Streams the request body into the blob store, never more than the limit, taking its SHA-256 on the way. */
     public void prepareUpload(Exchange e) {
         NewJob job = e.getProperty(NEW_JOB, NewJob.class).withInputBlob("jobs/" + e.getProperty(NEW_JOB, NewJob.class).jobId() + "/input");
         e.setProperty(NEW_JOB, job);
         Message m = e.getMessage();
-        m.setBody(BodyLimit.limit(e.getProperty(UPLOAD, InputStream.class), maxInputBytes));
-        e.removeProperty(UPLOAD);
+        m.setBody(digesting(e));
         m.setHeader(BlobStore.BLOB_ID, job.inputBlobId());
+    }
+
+    /** After the blob store read the upload: header sha256 = its digest (hex). */
+    public void uploaded(Exchange e) {
+        e.getMessage().setHeader("sha256", HexFormat.of().formatHex(e.getProperty(DIGEST, MessageDigest.class).digest()));
+    }
+
+    private InputStream digesting(Exchange e) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("every Java has SHA-256", ex);
+        }
+        e.setProperty(DIGEST, sha256);
+        InputStream upload = e.getProperty(UPLOAD, InputStream.class);
+        e.removeProperty(UPLOAD);
+        return new DigestInputStream(BodyLimit.limit(upload, maxInputBytes), sha256);
+    }
+
+    /** Named parameters of the claim of the request's Idempotency-Key. */
+    public Map<String, Object> claimParams(Exchange e) {
+        NewJob job = e.getProperty(NEW_JOB, NewJob.class);
+        Map<String, Object> p = new HashMap<>();
+        p.put("key", job.idempotencyKey());
+        p.put("jobId", job.jobId());
+        p.put("workerType", job.workerType());
+        p.put("profileId", job.profileId());
+        p.put("inputName", job.inputName());
+        p.put("now", rows.now());
+        return p;
+    }
+
+    /**
+     * The key was claimed before: this request must be the same request (worker type, profile, file name), else
+     * 422 naming what differs, before a byte of the body is read.
+     */
+    public void requireSameRequest(Exchange e) {
+        NewJob job = e.getProperty(NEW_JOB, NewJob.class);
+        Map<String, Object> claim = Rows.caseInsensitive(castClaim(e.getProperty(JobKeyRoutes.CLAIM)));
+        List<FieldError> differs = new ArrayList<>();
+        compare(differs, "workerType", claim.get("worker_type"), job.workerType());
+        compare(differs, "profileId", claim.get("profile_id"), job.profileId());
+        compare(differs, "filename", claim.get("input_name"), job.inputName());
+        if (!differs.isEmpty()) {
+            throw new ApiProblemException(422, "Idempotency-Key '" + job.idempotencyKey() + "' was used for a different"
+                    + " request (" + String.join(", ", differs.stream().map(FieldError::field).toList())
+                    + " differ); use a new key for a new request", differs);
+        }
+    }
+
+    private static void compare(List<FieldError> differs, String field, Object claimed, String requested) {
+        if (!Objects.equals(claimed, requested)) {
+            differs.add(new FieldError(field, "the request that used this key first had "
+                    + (claimed == null ? "none" : "'" + claimed + "'")));
+        }
+    }
+
+    /** Reads the body to its end for its SHA-256 only: a repeated request stores nothing. */
+    public void digestOnly(Exchange e) throws IOException {
+        try (InputStream in = digesting(e)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        uploaded(e);
+    }
+
+    /** While the claim is still UPLOADING and the wait has not run out. */
+    static boolean claimUploading(Exchange e) {
+        Map<String, Object> claim = castClaim(e.getProperty(JobKeyRoutes.CLAIM));
+        return claim != null && "UPLOADING".equals(Rows.caseInsensitive(claim).get("state"))
+                && System.currentTimeMillis() < e.getProperty("connectaKeyDeadline", Long.class);
+    }
+
+    /**
+     * After the wait: header jobId = the claimed job when the request is the same (body digest too, where the first
+     * request's is known); 422 when the body differs; 409 (retry) when the first request is still uploading or failed.
+     */
+    public void judgeRepeat(Exchange e) {
+        String key = e.getMessage().getHeader("key", String.class);
+        Map<String, Object> found = castClaim(e.getProperty(JobKeyRoutes.CLAIM));
+        if (found == null) {
+            throw ApiProblemException.conflict("the first request with Idempotency-Key '" + key
+                    + "' failed before its job was recorded; send the request again");
+        }
+        Map<String, Object> claim = Rows.caseInsensitive(found);
+        if ("UPLOADING".equals(claim.get("state"))) {
+            throw ApiProblemException.conflict("the first request with Idempotency-Key '" + key
+                    + "' is still uploading its input; send the request again later");
+        }
+        Object firstDigest = claim.get("input_sha256");
+        if (firstDigest != null && !firstDigest.equals(e.getMessage().getHeader("sha256"))) {
+            throw new ApiProblemException(422, "Idempotency-Key '" + key + "' was used for a different body (its SHA-256"
+                    + " differs); use a new key for a new request", List.of(new FieldError("body",
+                    "SHA-256 " + e.getMessage().getHeader("sha256") + " differs from the first request's")));
+        }
+        e.getMessage().setHeader("jobId", claim.get("job_id"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castClaim(Object claim) {
+        return (Map<String, Object>) claim;
     }
 
     public void readSubmitMessage(Exchange e) throws IOException {

@@ -39,15 +39,30 @@ public class JobIntakeRoutes extends RouteBuilder {
         from("direct:job-submit-fe").routeId("job-submit-fe").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .to(UPLOAD);
 
-        // the upload stays a stream from the request to the blob store, read once
+        // the upload stays a stream from the request to the blob store, read once. An Idempotency-Key is claimed
+        // before anything is stored (JobKeyRoutes): of concurrent requests with one key only the claimant stores an
+        // input; the others compare their request with it and answer its job, or 422 when it differs
         from(UPLOAD).routeId("job-upload").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .noStreamCaching()
+                // a claimed key whose job was not recorded (unknown profile, abandoned upload, storage error: all
+                // answered by the problem+json configuration, so the exchange does not fail) is free for the next try
+                .onCompletion().onWhen(JobKeyRoutes::claimedButNotRecorded)
+                    // the answer's headers are the problem's by now: the key comes from the request's job
+                    .process(e -> e.getMessage().setHeader("key",
+                            e.getProperty(JobIntake.NEW_JOB, NewJob.class).idempotencyKey()))
+                    .to("direct:job-key-release")
+                .end()
                 .process(intake::readFeRequest)
-                .enrich("direct:job-find-by-key", JobIntake.existingJob())
+                .to("direct:job-key-claim")
                 .choice()
-                    .when(exchangeProperty(JobIntake.EXISTING).isNotNull())
-                        .log("Idempotency-Key ${header.key} seen before: answering the job recorded under it")
-                        .setBody(exchangeProperty(JobIntake.EXISTING))
+                    .when(exchangeProperty(JobKeyRoutes.CLAIM).isNotNull())
+                        .process(intake::requireSameRequest)
+                        // the body is read for its digest only: a repeated request stores nothing
+                        .process(intake::digestOnly)
+                        .to("direct:job-key-await")
+                        .process(intake::judgeRepeat)
+                        .log("Idempotency-Key ${header.key} seen before: answering its job ${header.jobId}")
+                        .to("direct:job-load")
                     .otherwise()
                         .process(intake::aimProfileCheck)
                         .enrich("direct:profile-check", JobIntake.failureOnly())
@@ -55,9 +70,11 @@ public class JobIntakeRoutes extends RouteBuilder {
                         .process(e -> blobStore.requireAvailable())
                         .process(intake::prepareUpload)
                         .to(BlobStore.PUT)
+                        .process(intake::uploaded)
                         .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))
                         .setBody(exchangeProperty(JobIntake.NEW_JOB))
                         .to("direct:job-record")
+                        .to("direct:job-key-recorded")
                         .to("direct:job-dispatch")
                         .to("direct:job-load")
                 .end()

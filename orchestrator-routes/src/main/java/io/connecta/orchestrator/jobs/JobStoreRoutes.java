@@ -1,9 +1,11 @@
 package io.connecta.orchestrator.jobs;
 
+import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
 import io.connecta.common.ops.Printable;
 import io.connecta.orchestrator.metrics.JobMetrics;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 import org.springframework.stereotype.Component;
 
 import java.util.HashMap;
@@ -40,6 +42,11 @@ public class JobStoreRoutes extends RouteBuilder {
             + " worker_instance_id = COALESCE(:#workerInstanceId, worker_instance_id),"
             + " profile_version = COALESCE(:#profileVersion, profile_version)"
             + " WHERE job_id = :#jobId AND state_rank < :#rank";
+    // a RUNNING report of a job already RUNNING elsewhere: the broker redelivered the job (its worker died) or the
+    // sweeper dispatched it again; the job now runs on the reporting worker (not a state change: no metrics)
+    private static final String TAKE_OVER = "sql:UPDATE job SET worker_instance_id = :#workerInstanceId,"
+            + " updated_at = :#now WHERE job_id = :#jobId AND state = 'RUNNING'"
+            + " AND (worker_instance_id IS NULL OR worker_instance_id <> :#workerInstanceId)";
 
     private final JobRows rows;
     private final JobMetrics metrics;
@@ -114,6 +121,15 @@ public class JobStoreRoutes extends RouteBuilder {
                 .setProperty("connectaResult", body())
                 .setBody(e -> rows.resultParams(e.getProperty("connectaResult", ResultMessage.class)))
                 .to(ADVANCE)
+                .filter(e -> e.getMessage().getHeader(SqlConstants.SQL_UPDATE_COUNT, 0, Integer.class) == 0
+                        && e.getProperty("connectaResult", ResultMessage.class).status() == JobState.RUNNING
+                        && e.getProperty("connectaResult", ResultMessage.class).workerInstanceId() != null)
+                    .to(TAKE_OVER)
+                    .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                        .log("Job ${body[jobId]} now runs on worker ${body[workerInstanceId]}")
+                    .end()
+                    .setHeader(SqlConstants.SQL_UPDATE_COUNT, constant(0))
+                .end()
                 .setBody(exchangeProperty("connectaResult"));
     }
 }

@@ -1,0 +1,101 @@
+package io.connecta.orchestrator.jobs;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sweeper: ends or re-dispatches jobs that would otherwise hang, one orchestrator at a time.
+ * <ul>
+ *   <li>QUEUED jobs no worker took within {@code connecta.jobs.queued-timeout} (their dispatch message was consumed by
+ *       something else, or lost) are dispatched again with the next attempt; after {@code connecta.jms.max-deliveries}
+ *       attempts they end FAILED with the reason.</li>
+ *   <li>RUNNING jobs whose worker instance is gone (deregistered, or its lease expired by more than
+ *       {@code connecta.jobs.worker-grace}): a DROP_IN job ends FAILED, "worker &lt;id&gt; went away while the job
+ *       ran"; a dispatched (FE, JMS) job is dispatched again (the same attempt limit).</li>
+ * </ul>
+ * One at a time: each timer run first takes the row {@code job-sweep} of {@code sweep_lock} with a conditional UPDATE
+ * (free, expired, or its own); only the orchestrator that got it sweeps. Each job's change is conditional as well
+ * (state, attempt, worker), so even two sweeps that overlapped would change a job once.
+ */
+@Component
+public class JobSweepRoutes extends RouteBuilder {
+
+    private static final String TAKE_LOCK = "sql:UPDATE sweep_lock SET holder = :#holder, locked_until = :#until"
+            + " WHERE name = 'job-sweep' AND (locked_until < :#now OR holder = :#holder)";
+    // QUEUED past the deadline, or RUNNING with no worker since the sweeper dispatched it again
+    private static final String STALE_QUEUED = "sql:SELECT job_id, worker_type, profile_id, origin, state, attempt"
+            + " FROM job WHERE (state = 'QUEUED' OR (state = 'RUNNING' AND worker_instance_id IS NULL))"
+            + " AND updated_at < :#cutoff ORDER BY created_at LIMIT 100";
+    private static final String RUNNING = "sql:SELECT j.job_id, j.worker_type, j.profile_id, j.origin, j.state,"
+            + " j.attempt, j.worker_instance_id, w.last_heartbeat, w.lease_seconds FROM job j LEFT JOIN worker w"
+            + " ON w.instance_id = j.worker_instance_id WHERE j.state = 'RUNNING' AND j.worker_instance_id IS NOT NULL"
+            + " ORDER BY j.created_at LIMIT 1000";
+    // both changes are conditional on what the sweep saw: a result or another sweep in between wins, and this
+    // changes nothing
+    private static final String AS_SEEN = " WHERE job_id = :#jobId AND state = :#state AND attempt = :#attempt"
+            + " AND COALESCE(worker_instance_id, '') = :#worker";
+    private static final String FAIL = "sql:UPDATE job SET state = 'FAILED', state_rank = 3, error = :#error,"
+            + " finished_at = :#now, updated_at = :#now" + AS_SEEN;
+    // the job is handed over to the next dispatch: no worker yet, the deadline starts again
+    private static final String RELEASE = "sql:UPDATE job SET worker_instance_id = NULL, updated_at = :#now" + AS_SEEN;
+
+    private final JobSweeper sweeper;
+
+    public JobSweepRoutes(JobSweeper sweeper) {
+        this.sweeper = sweeper;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void configure() {
+        from("timer:job-sweep?delay={{connecta.jobs.sweep-period-ms:30000}}&period={{connecta.jobs.sweep-period-ms:30000}}")
+                .routeId("job-sweep")
+                .setBody(e -> sweeper.lockParams())
+                .to(TAKE_LOCK)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                    .setBody(e -> sweeper.queuedParams())
+                    .to(STALE_QUEUED)
+                    .split(body())
+                        .process(sweeper::decideQueued)
+                        .to("direct:job-sweep-one")
+                    .end()
+                    .setBody(constant(null))
+                    .to(RUNNING)
+                    .setBody(e -> sweeper.workerGone(e.getMessage().getBody(List.class)))
+                    .split(body())
+                        .process(sweeper::decideOrphan)
+                        .to("direct:job-sweep-one")
+                    .end()
+                .end();
+
+        // body: the parameters of one job's change, header connectaSweep fail|redispatch (JobSweeper)
+        from("direct:job-sweep-one").routeId("job-sweep-one")
+                .choice()
+                    .when(header(JobSweeper.ACTION).isEqualTo("fail"))
+                        .to("direct:job-sweep-fail")
+                    .otherwise()
+                        .to("direct:job-sweep-redispatch")
+                .end();
+
+        from("direct:job-sweep-fail").routeId("job-sweep-fail")
+                .to(FAIL)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                    .log(LoggingLevel.WARN, "Job ${header.jobId} FAILED by the sweeper: ${header.reason}")
+                    .process(sweeper::countNeverRan)
+                    // metrics (the running gauge goes down) and the JMS requester's reply
+                    .to("direct:job-changed")
+                .end();
+
+        from("direct:job-sweep-redispatch").routeId("job-sweep-redispatch")
+                .to(RELEASE)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                    .log(LoggingLevel.WARN, "Dispatching job ${header.jobId} again: ${header.reason}")
+                    .to("direct:job-dispatch")
+                .end();
+    }
+}

@@ -1,0 +1,121 @@
+package io.connecta.orchestrator.jobs;
+
+import io.connecta.common.sql.Rows;
+import io.connecta.orchestrator.metrics.JobMetrics;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The decisions of {@link JobSweepRoutes}: takes rows of {@code job} (joined with {@code worker}) and gives the named
+ * SQL parameters of the conditional update that ends or re-dispatches a job, with header {@code connectaSweep}
+ * ({@code fail} or {@code redispatch}).
+ */
+@Component
+public class JobSweeper {
+
+    static final String ACTION = "connectaSweep";
+
+    /** This orchestrator's name as a lock holder: a new one per start, so a restarted one never counts as the old. */
+    private final String holder = "orchestrator-" + UUID.randomUUID();
+    private final JobRows rows;
+    private final JobMetrics metrics;
+    private final Duration queuedTimeout;
+    private final Duration workerGrace;
+    private final Duration period;
+    private final int maxAttempts;
+
+    public JobSweeper(JobRows rows, JobMetrics metrics,
+                      @Value("${connecta.jobs.queued-timeout:1h}") Duration queuedTimeout,
+                      @Value("${connecta.jobs.worker-grace:30s}") Duration workerGrace,
+                      @Value("${connecta.jobs.sweep-period-ms:30000}") long periodMs,
+                      @Value("${connecta.jms.max-deliveries:10}") int maxAttempts) {
+        this.rows = rows;
+        this.metrics = metrics;
+        this.queuedTimeout = queuedTimeout;
+        this.workerGrace = workerGrace;
+        this.period = Duration.ofMillis(periodMs);
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Parameters of the lock update: held for one period, so one orchestrator sweeps per period. */
+    public Map<String, Object> lockParams() {
+        return Map.of("holder", holder, "now", rows.now(), "until", rows.now().plus(period));
+    }
+
+    /** Parameters of the query for jobs waiting too long for a worker. */
+    public Map<String, Object> queuedParams() {
+        return Map.of("cutoff", rows.now().minus(queuedTimeout));
+    }
+
+    /**
+     * Body: the RUNNING jobs with their worker's lease (null when the worker deregistered) → those whose worker is
+     * gone: deregistered, or silent for longer than its lease and the grace.
+     */
+    public List<Map<String, Object>> workerGone(List<Map<String, Object>> running) {
+        Instant now = rows.now().toInstant();
+        return running.stream().map(Rows::caseInsensitive).filter(r -> {
+            Instant heartbeat = Rows.instant(r.get("last_heartbeat"));
+            return heartbeat == null || heartbeat.plusSeconds(((Number) r.get("lease_seconds")).longValue())
+                    .plus(workerGrace).isBefore(now);
+        }).toList();
+    }
+
+    /**
+     * Body: a job row found QUEUED (or RUNNING after a re-dispatch, with no worker yet) past the deadline. Fewer than
+     * the max attempts: re-dispatch; else FAILED with the reason.
+     */
+    public void decideQueued(Exchange e) {
+        Map<String, Object> r = Rows.caseInsensitive(e.getMessage().getBody(Map.class));
+        int attempt = ((Number) r.get("attempt")).intValue();
+        decide(e, r, attempt >= maxAttempts, "no worker took the job within " + queuedTimeout + " of its dispatch ("
+                + attempt + " of " + maxAttempts + " attempts)", null);
+    }
+
+    /**
+     * Body: a RUNNING job whose worker is gone. A worker's own job (DROP_IN) ends FAILED: its file stays in the
+     * drop-in's in/ folder and runs again as a new job. A dispatched job runs again, up to the max attempts.
+     */
+    public void decideOrphan(Exchange e) {
+        Map<String, Object> r = Rows.caseInsensitive(e.getMessage().getBody(Map.class));
+        int attempt = ((Number) r.get("attempt")).intValue();
+        String worker = (String) r.get("worker_instance_id");
+        boolean dropIn = "DROP_IN".equals(r.get("origin"));
+        String reason = "worker " + worker + " went away while the job ran"
+                + (dropIn ? "" : " (" + attempt + " of " + maxAttempts + " attempts)");
+        decide(e, r, dropIn || attempt >= maxAttempts, reason, worker);
+    }
+
+    private void decide(Exchange e, Map<String, Object> r, boolean fail, String reason, String worker) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("jobId", r.get("job_id"));
+        p.put("state", r.get("state"));
+        p.put("attempt", ((Number) r.get("attempt")).intValue());
+        p.put("worker", worker == null ? "" : worker);
+        p.put("now", rows.now());
+        p.put("error", reason);
+        e.getMessage().setHeader("jobId", r.get("job_id"));
+        e.getMessage().setHeader("reason", reason);
+        e.getMessage().setHeader(ACTION, fail ? "fail" : "redispatch");
+        // a job that never ran was never counted as running: count it now, so that ending it leaves the gauge as it was
+        e.getMessage().setHeader("connectaNeverRan", "QUEUED".equals(r.get("state")));
+        e.setProperty("connectaSweepRow", r);
+        e.getMessage().setBody(p);
+    }
+
+    /** Before a job that never ran ends: the running gauge goes up, so that its end takes it back down. */
+    public void countNeverRan(Exchange e) {
+        if (Boolean.TRUE.equals(e.getMessage().getHeader("connectaNeverRan", Boolean.class))) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> r = e.getProperty("connectaSweepRow", Map.class);
+            metrics.started((String) r.get("worker_type"), (String) r.get("profile_id"));
+        }
+    }
+}
