@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Lazy;
@@ -67,6 +68,14 @@ public class JobUploadFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException {
+        if (!camel.getCamelContext().isStarted()) {
+            // the servlet container takes requests a moment before Camel has started (readiness is DOWN then)
+            Exchange starting = new DefaultExchange(camel.getCamelContext());
+            starting.getMessage().setHeader(Exchange.HTTP_URI, request.getRequestURI());
+            problems.write(starting, 503, "the orchestrator is starting; try again in a few seconds", List.of());
+            write(starting.getMessage(), response);
+            return;
+        }
         Exchange answer = camel.request(JobIntakeRoutes.UPLOAD, exchange -> {
             Message in = exchange.getMessage();
             QUERY_PARAMETERS.forEach(name -> in.setHeader(name, request.getParameter(name)));
@@ -83,7 +92,11 @@ public class JobUploadFilter extends OncePerRequestFilter {
             LOG.error("Unexpected failure of a job upload", answer.getException());
             problems.write(answer, 500, "internal error; the server log has the details", List.of());
         }
-        Message out = answer.getMessage();
+        write(answer.getMessage(), response);
+    }
+
+    /** The route's answer as the HTTP response: status, content type, {@link #ANSWER_HEADERS}, body. */
+    private static void write(Message out, HttpServletResponse response) throws IOException {
         response.setStatus(out.getHeader(Exchange.HTTP_RESPONSE_CODE, 500, Integer.class));
         response.setContentType(out.getHeader(Exchange.CONTENT_TYPE, "application/json", String.class));
         ANSWER_HEADERS.forEach(name -> {
