@@ -38,7 +38,7 @@ final class AppProcess implements AutoCloseable {
         int port = Apps.freePort();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx" + heap, "-jar", jar.toString(), "--server.port=" + port));
-        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        Apps.withDevProfile(properties).forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
             Path logs = Files.createDirectories(ROOT.resolve("route-tests/target/it-logs"));
             Path log = logs.resolve(name + ".log");

@@ -77,7 +77,18 @@ final class Apps {
         p.put("spring.datasource.password", "");
     }
 
-    private static ConfigurableApplicationContext start(SpringApplication app, Map<String, Object> properties) {
+    /**
+     * The apps run under the dev profile, as {@code ./connecta up} starts them: its development credentials (the
+     * broker users of orchestrator-dev.yml and cu-worker-dev.yml) and nothing else to set up.
+     */
+    static Map<String, Object> withDevProfile(Map<String, Object> properties) {
+        Map<String, Object> p = new HashMap<>(properties);
+        p.merge("spring.profiles.active", "dev", (given, dev) -> given + ",dev");
+        return p;
+    }
+
+    private static ConfigurableApplicationContext start(SpringApplication app, Map<String, Object> given) {
+        Map<String, Object> properties = withDevProfile(given);
         List<String> args = new ArrayList<>();
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         return app.run(args.toArray(String[]::new));

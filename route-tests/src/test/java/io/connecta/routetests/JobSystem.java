@@ -3,6 +3,7 @@ package io.connecta.routetests;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connecta.common.test.Await;
 import io.connecta.common.test.Azurite;
+import io.connecta.common.job.JobQueues;
 import io.connecta.common.test.Http;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -119,15 +120,31 @@ final class JobSystem implements AutoCloseable {
         return orchestrator.getBean(JdbcTemplate.class).queryForObject("SELECT COUNT(*) FROM job", Integer.class);
     }
 
-    /** A plain JMS client on the broker's TCP port, as another system would use it. */
-    Connection jms() throws JMSException {
-        Connection c = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort).createConnection();
+    /** The dev profile's broker users (orchestrator-dev.yml): user name → password. */
+    static final Map<String, String> BROKER_USERS = Map.of("orchestrator", "connecta-dev-orchestrator",
+            "worker-cu", "connecta-dev-worker-cu", "producer", "connecta-dev-producer");
+
+    /**
+     * A plain JMS client on the broker's TCP port, as another system would use it, logged in as {@code user} (one of
+     * {@link #BROKER_USERS}).
+     */
+    Connection jms(String user) throws JMSException {
+        Connection c = new ActiveMQConnectionFactory(user, BROKER_USERS.get(user), "tcp://127.0.0.1:" + brokerPort)
+                .createConnection();
         c.start();
         return c;
     }
 
+    /** Who uses a queue: producers submit and read their replies, workers send results, operators read the rest. */
+    static String userOf(String queue) {
+        if (queue.equals(JobQueues.SUBMIT) || queue.startsWith("connecta.replies.")) {
+            return "producer";
+        }
+        return queue.equals(JobQueues.RESULTS) ? "worker-cu" : "orchestrator";
+    }
+
     void send(String queue, String body, String replyTo) throws JMSException {
-        try (Connection c = jms(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection c = jms(userOf(queue)); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageProducer p = s.createProducer(s.createQueue(queue));
             TextMessage m = s.createTextMessage(body);
             if (replyTo != null) {
@@ -138,7 +155,7 @@ final class JobSystem implements AutoCloseable {
     }
 
     Message receive(String queue, Duration timeout) throws JMSException {
-        try (Connection c = jms(); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection c = jms(userOf(queue)); Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
             return consumer.receive(timeout.toMillis());
         }

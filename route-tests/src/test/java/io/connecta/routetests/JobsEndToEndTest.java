@@ -73,9 +73,9 @@ class JobsEndToEndTest {
         ProducerTemplate orchestrator = system.orchestrator.getBean(ProducerTemplate.class);
         orchestrator.sendBodyAndHeader(BlobStore.PUT, "from another system".getBytes(), BlobStore.BLOB_ID, "inbox/jms-1.txt");
         system.send(JobQueues.SUBMIT, "{\"workerType\":\"cu\",\"profileId\":\"upper\",\"blobId\":\"inbox/jms-1.txt\","
-                + "\"correlationId\":\"order-42\"}", "test.replies");
+                + "\"correlationId\":\"order-42\"}", "connecta.replies.test");
 
-        Message reply = system.receive("test.replies", END);
+        Message reply = system.receive("connecta.replies.test", END);
         assertThat(reply).as("a result reached the JMSReplyTo queue").isNotNull();
         assertThat(reply.getJMSCorrelationID()).isEqualTo("order-42");
         JsonNode result = JSON.readTree(((TextMessage) reply).getText());

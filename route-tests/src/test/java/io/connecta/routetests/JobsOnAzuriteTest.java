@@ -63,8 +63,8 @@ class JobsOnAzuriteTest {
         ProducerTemplate template = system.orchestrator.getBean(ProducerTemplate.class);
         template.sendBodyAndHeader(BlobStore.PUT, "from azure".getBytes(), BlobStore.BLOB_ID, "inbox/azure-1.txt");
         system.send(JobQueues.SUBMIT, "{\"workerType\":\"cu\",\"profileId\":\"upper\",\"blobId\":\"inbox/azure-1.txt\"}",
-                "test.azure.replies");
-        Message reply = system.receive("test.azure.replies", END);
+                "connecta.replies.azure-test");
+        Message reply = system.receive("connecta.replies.azure-test", END);
         assertThat(reply).isNotNull();
         JsonNode result = new ObjectMapper().readTree(((TextMessage) reply).getText());
         assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");

@@ -129,9 +129,9 @@ class LegacyDropInTest {
         Files.writeString(shared.resolve("orders/order-1.txt"), "order one");
 
         system.send(JobQueues.SUBMIT, "{\"workerType\":\"cu\",\"profileId\":\"upper\",\"file\":\"orders/order-1.txt\"}",
-                "legacy.replies");
+                "connecta.replies.legacy");
 
-        JsonNode result = reply("legacy.replies");
+        JsonNode result = reply("connecta.replies.legacy");
         assertThat(result.path("status").asText()).as("result %s", result).isEqualTo("SUCCEEDED");
         assertThat(Files.readString(shared.resolve("orders/order-1.txt.out"))).as("the output lies beside the input")
                 .isEqualTo("ORDER ONE");

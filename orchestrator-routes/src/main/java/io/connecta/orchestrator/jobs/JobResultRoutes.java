@@ -23,7 +23,9 @@ import java.util.Map;
  * Results from the workers move jobs forward (RUNNING, then SUCCEEDED or FAILED); a duplicate or late result
  * changes nothing. When a job ends, its JMS requester (JMSReplyTo) gets the result too. A result the database
  * cannot take (or that failed on every delivery) still ends its job: FAILED with the reason, the message parked on
- * {@code connecta.jobs.dlq}.
+ * {@code connecta.jobs.dlq}. A result that does not come from the worker instance running its job, as a worker user of
+ * its type, with its own result blob ({@link ResultAcceptance}) goes to {@code connecta.jobs.invalid} with the reason
+ * and changes nothing.
  */
 @Component
 public class JobResultRoutes extends RouteBuilder {
@@ -35,10 +37,12 @@ public class JobResultRoutes extends RouteBuilder {
     private final JobMetricsRecorder metrics;
     private final Clock clock;
     private final int maxDeliveries;
+    private final ResultAcceptance acceptance;
 
     public JobResultRoutes(ObjectMapper json, JobMetricsRecorder metrics, Clock clock,
-                           @Value("${connecta.jms.max-deliveries:10}") int maxDeliveries) {
+                           @Value("${connecta.jms.max-deliveries:10}") int maxDeliveries, ResultAcceptance acceptance) {
         this.json = json;
+        this.acceptance = acceptance;
         this.metrics = metrics;
         this.clock = clock;
         this.maxDeliveries = maxDeliveries;
@@ -89,6 +93,8 @@ public class JobResultRoutes extends RouteBuilder {
                     }
                     e.getMessage().setHeader("jobId", result.jobId());
                     e.getMessage().setHeader("status", result.status().name());
+                    // the right sender, the instance that runs the job, the job's own blob (or invalid, unchanged)
+                    acceptance.check(e, result);
                     e.setProperty(REPORTED, result);
                     e.getMessage().setBody(result);
                 })

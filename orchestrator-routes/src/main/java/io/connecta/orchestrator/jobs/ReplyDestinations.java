@@ -4,11 +4,15 @@ import java.util.regex.Pattern;
 
 /**
  * A request's JMSReplyTo, kept as text in the job row and turned back into an endpoint when the result is ready.
- * Only plain queue and topic names (and broker temporary destinations) are accepted.
+ * Only broker temporary destinations and plain names under {@code connecta.replies.} are accepted: the orchestrator
+ * may write to every {@code connecta.>} destination, so a JMSReplyTo of {@code connecta.jobs.cu} would have it put
+ * the result where the requester itself may not write.
  */
 final class ReplyDestinations {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,250}");
+    /** The named reply destinations producers may read (the broker's authorization map says the same). */
+    static final String PREFIX = "connecta.replies.";
 
     private ReplyDestinations() {
     }
@@ -28,6 +32,10 @@ final class ReplyDestinations {
         if (!(kind.equals("queue") || kind.equals("topic") || kind.equals("temp-queue") || kind.equals("temp-topic"))
                 || !NAME.matcher(name).matches()) {
             throw new InvalidJobMessageException("JMSReplyTo '" + text + "' is not a plain queue or topic name");
+        }
+        if (!kind.startsWith("temp-") && !(name.startsWith(PREFIX) && name.length() > PREFIX.length())) {
+            throw new InvalidJobMessageException("JMSReplyTo '" + text + "' is neither a temporary destination nor"
+                    + " a queue or topic under " + PREFIX);
         }
         return kind + ":" + name;
     }

@@ -9,9 +9,10 @@ import io.connecta.common.job.ResultMessage;
 import io.connecta.common.test.Await;
 import io.connecta.orchestrator.OrchestratorApplication;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +23,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
+import jakarta.jms.Connection;
+import jakarta.jms.Session;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,9 +57,6 @@ class JobSweepTest {
     JdbcTemplate jdbc;
 
     @Autowired
-    ProducerTemplate producer;
-
-    @Autowired
     ConsumerTemplate consumer;
 
     @Autowired
@@ -64,6 +64,9 @@ class JobSweepTest {
 
     @Autowired
     CamelContext camel;
+
+    @Autowired
+    BrokerService broker;
 
     final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
@@ -80,8 +83,8 @@ class JobSweepTest {
 
         JsonNode again = takeDispatch(jobId);
         assertThat(again.path("attempt").asInt()).as("dispatched again with the next attempt").isEqualTo(2);
-        producer.sendBody("activemq6:queue:" + JobQueues.RESULTS, json.writeValueAsString(new ResultMessage(jobId,
-                JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(), Instant.now(), "cu-other", 1L)));
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-other", 1L));
 
         Await.until("the job ends SUCCEEDED", () -> "SUCCEEDED".equals(state(jobId)));
         assertThat(row(jobId).get("attempt")).as("the real attempt count").isEqualTo(2);
@@ -108,9 +111,8 @@ class JobSweepTest {
     void runningDropInJobOfAWorkerThatDeregisteredEndsFailedWithTheReason() throws Exception {
         registerWorker("cu-w1");
         String jobId = UUID.randomUUID().toString();
-        producer.sendBody("activemq6:queue:" + JobQueues.RESULTS, json.writeValueAsString(new ResultMessage(jobId,
-                JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w1", 1L)
-                .workerStarted(JobOrigin.DROP_IN, "cu", "upper", "a.txt")));
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w1", 1L)
+                .workerStarted(JobOrigin.DROP_IN, "cu", "upper", "a.txt"));
         Await.until("the drop-in job is RUNNING", () -> "RUNNING".equals(state(jobId)));
         Await.until("the running gauge counts it", () -> running() == 1);
 
@@ -159,8 +161,13 @@ class JobSweepTest {
                 + " CURRENT_TIMESTAMP)", instanceId);
     }
 
+    /** Sends the result as the CU workers' broker user (orchestrator-test.yml), as a worker would. */
     void report(ResultMessage result) throws Exception {
-        producer.sendBody("activemq6:queue:" + JobQueues.RESULTS, json.writeValueAsString(result));
+        try (Connection c = new ActiveMQConnectionFactory("worker-cu", "worker-cu-test",
+                "vm://" + broker.getBrokerName() + "?create=false").createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createProducer(s.createQueue(JobQueues.RESULTS)).send(s.createTextMessage(json.writeValueAsString(result)));
+        }
     }
 
     String submit() throws Exception {
