@@ -83,15 +83,17 @@ class OddOutputTest {
         system.send(JobQueues.RESULTS, JSON.writeValueAsString(dropInResult(jobId, "RUNNING")), null);
         Await.until("the job is RUNNING", END, () -> system.job(jobId).path("status").asText().equals("RUNNING"));
 
-        // a blob id longer than its column: PostgreSQL refuses the row, and no redelivery changes that
-        ObjectNode unrecordable = dropInResult(jobId, "SUCCEEDED").put("exitCode", 0).put("resultBlobId", "b".repeat(700));
+        // a time PostgreSQL cannot store (beyond 294276 AD): it refuses the row, and no redelivery changes that. (A blob
+        // id longer than its column no longer gets this far: a result names its own job's blob or none, issue 11.)
+        ObjectNode unrecordable = dropInResult(jobId, "SUCCEEDED").put("exitCode", 0)
+                .put("finishedAt", "+300000-01-01T00:00:00Z");
         system.send(JobQueues.RESULTS, JSON.writeValueAsString(unrecordable), null);
 
         Await.until("the job ends", END, () -> !system.job(jobId).path("status").asText().equals("RUNNING"));
         JsonNode job = system.job(jobId);
         assertThat(job.path("status").asText()).as("never RUNNING for ever: %s", job).isEqualTo("FAILED");
         assertThat(job.path("error").asText()).as("the reason says what happened")
-                .startsWith("the worker's SUCCEEDED result could not be recorded: ").contains("too long")
+                .startsWith("the worker's SUCCEEDED result could not be recorded: ").contains("out of range")
                 .doesNotContain("UPDATE job");
         Message parked = system.receive(JobQueues.DEAD_LETTER, Duration.ofSeconds(10));
         assertThat(parked).as("the result message itself is parked for operators, not lost").isNotNull();
@@ -102,7 +104,9 @@ class OddOutputTest {
     private static ObjectNode dropInResult(String jobId, String status) {
         return JSON.createObjectNode().put("jobId", jobId).put("status", status)
                 .put("startedAt", "2026-01-01T00:00:00Z").put("finishedAt", status.equals("RUNNING") ? null : "2026-01-01T00:00:01Z")
-                .put("workerInstanceId", "another-worker").put("origin", "DROP_IN").put("workerType", "cu")
+                // the real worker's instance: a drop-in result of an instance that is not registered is refused
+                .put("workerInstanceId", system.cu.getEnvironment().getProperty("connecta.worker.instance-id"))
+                .put("origin", "DROP_IN").put("workerType", "cu")
                 .put("profileId", "bad-bytes").put("inputName", "input.txt");
     }
 
