@@ -158,8 +158,8 @@ class LegacyDropInTest {
         // a link inside the root that points outside passes the orchestrator's check: the worker refuses it
         Files.createSymbolicLink(shared.resolve("sneaky.txt"), marker);
         system.send(JobQueues.SUBMIT, "{\"workerType\":\"cu\",\"profileId\":\"upper\",\"file\":\"sneaky.txt\"}",
-                "legacy.sneaky");
-        JsonNode result = reply("legacy.sneaky");
+                "connecta.replies.legacy-sneaky");
+        JsonNode result = reply("connecta.replies.legacy-sneaky");
         assertThat(result.path("status").asText()).as("a link out of the root ends the job FAILED").isEqualTo("FAILED");
         assertThat(result.path("error").asText()).as("with a clear reason").contains("leads outside the shared root");
 
