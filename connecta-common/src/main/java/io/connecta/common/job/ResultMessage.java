@@ -26,6 +26,14 @@ public record ResultMessage(String jobId, JobState status, String resultBlobId, 
                 null, null, null, null);
     }
 
+    /**
+     * The blob a worker uploads a dispatched job's output to, and the only result blob the orchestrator accepts for
+     * that job.
+     */
+    public static String resultBlobId(String jobId) {
+        return "jobs/" + jobId + "/output";
+    }
+
     /** This result as the report of a job the worker started on its own. */
     public ResultMessage workerStarted(JobOrigin jobOrigin, String type, String profile, String input) {
         return new ResultMessage(jobId, status, resultBlobId, exitCode, error, startedAt, finishedAt, workerInstanceId,

@@ -205,7 +205,7 @@ public class CuJob {
     public void aimOutputUpload(Exchange e) {
         ExecOutcome outcome = e.getMessage().getBody(ExecOutcome.class);
         e.setProperty(OUTCOME, outcome);
-        String blobId = "jobs/" + e.getMessage().getHeader("jobId", String.class) + "/output";
+        String blobId = ResultMessage.resultBlobId(e.getMessage().getHeader("jobId", String.class));
         e.setProperty(RESULT_BLOB, blobId);
         e.getMessage().setHeader(BlobStore.BLOB_ID, blobId);
         e.getMessage().setBody(outcome.outputFile().toFile());

@@ -44,11 +44,6 @@ public class ResultAcceptance {
         this.users = users;
     }
 
-    /** The result's own result blob id. */
-    public static String resultBlobId(String jobId) {
-        return "jobs/" + jobId + "/output";
-    }
-
     /** Throws {@link InvalidJobMessageException} with the reason unless the result may move its job. */
     public void check(Exchange e, ResultMessage result) {
         String sender = sender(e);
@@ -100,7 +95,7 @@ public class ResultAcceptance {
         }
         String type = (String) job.get("worker_type");
         checkSender(sender, type);
-        String own = resultBlobId(result.jobId());
+        String own = ResultMessage.resultBlobId(result.jobId());
         if (result.resultBlobId() != null && !result.resultBlobId().equals(own)) {
             throw new InvalidJobMessageException("result blob '" + result.resultBlobId() + "' is not the job's own ("
                     + own + ")");
