@@ -38,6 +38,8 @@ final class AppProcess implements AutoCloseable {
         int port = Apps.freePort();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx" + heap, "-jar", jar.toString(), "--server.port=" + port));
+        // the dev set-up (the dev operator password, loopback workers); added to whatever profiles a test activates
+        command.add("--spring.profiles.include=dev");
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
             Path logs = Files.createDirectories(ROOT.resolve("route-tests/target/it-logs"));

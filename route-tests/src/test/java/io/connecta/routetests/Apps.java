@@ -79,6 +79,8 @@ final class Apps {
 
     private static ConfigurableApplicationContext start(SpringApplication app, Map<String, Object> properties) {
         List<String> args = new ArrayList<>();
+        // the dev set-up (the dev operator password, loopback workers); added to whatever profiles a test activates
+        args.add("--spring.profiles.include=dev");
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         return app.run(args.toArray(String[]::new));
     }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CU worker's operations side: Hawtio/Jolokia behind the login, open API and probes, metrics, API docs. */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @DisableJmx(false)
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = CuWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
