@@ -152,6 +152,28 @@ class WorkerRegistryRoutesTest {
     }
 
     @Test
+    void aRegistrationWhoseJsonIsNotUtf8Is400ProblemJson() {
+        byte[] body = "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"http://127.0.0.1:1\",\"version\":\"\u00ff\"}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Http.Response r = be.send("POST", "/workers", "application/json", body);
+        assertThat(r.status()).as("%s", r).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("detail").asText()).containsIgnoringCase("UTF-8");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isZero();
+    }
+
+    @Test
+    void anOversizedChunkedRegistrationIs413ProblemJson() {
+        byte[] chunk = ("{\"instanceId\":\"cu-b\",\"version\":\"" + "1".repeat(1000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        io.connecta.common.test.RawHttp.Response r = io.connecta.common.test.RawHttp.send("127.0.0.1", port,
+                "POST /api/be/v1/workers HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                io.connecta.common.test.RawHttp.chunked(chunk, 20));
+        assertThat(r.status()).as("%s", r).isEqualTo(413);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isZero();
+    }
+
+    @Test
     void missingFieldIsNamedInTheProblem() {
         Http.Response r = be.postJson("/workers", "{\"instanceId\":\"cu-b\",\"baseUrl\":\"http://127.0.0.1:1\"}");
         assertThat(r.json().path("detail").asText()).contains("workerType");
