@@ -14,7 +14,7 @@ class ProfilesSurviveRestartTest {
     @Test
     void profileSurvivesAWorkerRestartOnPostgres() {
         String url = PostgresDatabase.recreate("connecta_cu_restart_test");
-        String[] args = {"--server.port=0", "--spring.profiles.active=postgres,test",
+        String[] args = {"--server.port=0", "--spring.profiles.active=dev,postgres,test",
                 "--spring.datasource.url=" + url, "--spring.datasource.username=" + PostgresDatabase.user(),
                 "--connecta.worker.orchestrator-url=http://127.0.0.1:9"};
         JsonNode created;

@@ -19,6 +19,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.authentication.WebAuthenticationDetailsSource;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -34,7 +35,8 @@ import java.nio.charset.StandardCharsets;
  * ({@link HawtioSpringSecurityBridge}), checks no password: it turns the Spring Security authentication of the
  * request into its session. This filter, inside the security chain, checks the password against the operator
  * users, starts a fresh session holding the authentication, and then lets Hawtio's servlet answer the form.
- * Wrong credentials get 401 without reaching Hawtio; repeated failures are throttled (429 + Retry-After).
+ * Wrong credentials get 401 without reaching Hawtio; repeated failures are throttled like HTTP Basic's, per client
+ * address and user name ({@link ThrottledAuthentication}: 429 + Retry-After).
  */
 final class HawtioLoginFilter extends OncePerRequestFilter {
 
@@ -45,15 +47,13 @@ final class HawtioLoginFilter extends OncePerRequestFilter {
     private final AuthenticationManager authenticationManager;
     private final SecurityContextRepository contexts;
     private final ObjectMapper json;
-    private final LoginThrottle throttle;
+    private final WebAuthenticationDetailsSource details = new WebAuthenticationDetailsSource();
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
-    HawtioLoginFilter(AuthenticationManager authenticationManager, SecurityContextRepository contexts, ObjectMapper json,
-                      LoginThrottle throttle) {
+    HawtioLoginFilter(AuthenticationManager authenticationManager, SecurityContextRepository contexts, ObjectMapper json) {
         this.authenticationManager = authenticationManager;
         this.contexts = contexts;
         this.json = json;
-        this.throttle = throttle;
     }
 
     @Override
@@ -80,23 +80,18 @@ final class HawtioLoginFilter extends OncePerRequestFilter {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST);
             return;
         }
-        long retryAfter = throttle.retryAfterSeconds(username);
-        if (retryAfter > 0) {
-            response.setHeader("Retry-After", Long.toString(retryAfter));
-            response.sendError(429);
-            return;
-        }
         Authentication authenticated;
         try {
-            authenticated = authenticationManager.authenticate(
-                    UsernamePasswordAuthenticationToken.unauthenticated(username, password));
+            UsernamePasswordAuthenticationToken attempt = UsernamePasswordAuthenticationToken.unauthenticated(username, password);
+            attempt.setDetails(details.buildDetails(request));
+            authenticated = authenticationManager.authenticate(attempt);
+        } catch (ThrottledAuthentication.TooManyAttempts e) {
+            e.answer(response);
+            return;
         } catch (AuthenticationException e) {
-            throttle.failed(username);
-            LOG.warn("Hawtio login refused for user '{}' from {}: {}", username, request.getRemoteAddr(), e.getMessage());
             response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
             return;
         }
-        throttle.succeeded(username);
 
         // a fresh session for the new login (no session fixation), holding the authentication for Hawtio's requests
         HttpSession old = request.getSession(false);
@@ -107,7 +102,7 @@ final class HawtioLoginFilter extends OncePerRequestFilter {
         context.setAuthentication(authenticated);
         holder.setContext(context);
         contexts.saveContext(context, request, response);
-        LOG.info("Hawtio login: user '{}' from {}", username, request.getRemoteAddr());
+        LOG.info("Hawtio login: user '{}' from {}", Printable.of(username, 64), request.getRemoteAddr());
 
         chain.doFilter(new CachedBodyRequest(request, body), response);
     }

@@ -2,13 +2,11 @@ package io.connecta.common.ops;
 
 import io.hawt.system.ConfigManager;
 import io.hawt.web.auth.AuthenticationConfiguration;
-import io.hawt.web.auth.AuthenticationThrottler;
 import jakarta.servlet.ServletContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.context.ServletContextAware;
 
@@ -25,7 +23,7 @@ import java.util.Optional;
  * {@code SecurityContextLoginModule} (the request's Spring Security authentication becomes the JAAS subject) and
  * {@link SpringRolesLoginModule} (its roles become Hawtio role principals, checked against {@code hawtio.roles}).
  * Hawtio's login servlet, its Jolokia filter and its logout then all follow Spring Security; the password itself is
- * checked by {@link HawtioLoginFilter} or HTTP Basic.
+ * checked by {@link HawtioLoginFilter} or HTTP Basic, both throttled by {@link ThrottledAuthentication}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = "io.hawt.web.auth.AuthenticationConfiguration")
@@ -59,34 +57,6 @@ public class HawtioSpringSecurityBridge implements SmartInitializingSingleton, S
             return Optional.empty();
         }
         return Optional.of(AuthenticationConfiguration.getConfiguration(servletContext));
-    }
-
-    /** Hawtio's own brute-force throttling, applied to its login form. */
-    @Bean
-    LoginThrottle hawtioLoginThrottle() {
-        return new LoginThrottle() {
-            @Override
-            public long retryAfterSeconds(String username) {
-                return throttler().map(t -> t.attempt(username))
-                        .filter(AuthenticationThrottler.Attempt::isBlocked)
-                        .map(AuthenticationThrottler.Attempt::retryAfter)
-                        .orElse(0L);
-            }
-
-            @Override
-            public void failed(String username) {
-                throttler().ifPresent(t -> t.increase(username));
-            }
-
-            @Override
-            public void succeeded(String username) {
-                throttler().ifPresent(t -> t.reset(username));
-            }
-
-            private Optional<AuthenticationThrottler> throttler() {
-                return authConfig().flatMap(AuthenticationConfiguration::getThrottler);
-            }
-        };
     }
 
     static final class SpringSecurityJaas extends javax.security.auth.login.Configuration {

@@ -12,7 +12,10 @@ import java.util.List;
 @ConfigurationProperties(prefix = "connecta.ops")
 public class OpsProperties {
 
-    /** The development default; {@link OpsSecurityConfiguration} warns loudly at start-up while it is in use. */
+    /**
+     * The development password: accepted only under Spring profile {@code dev} (with a loud WARN at start-up); anywhere
+     * else the app refuses to start ({@link OpsSecurityConfiguration}).
+     */
     public static final String DEV_PASSWORD = "connecta-dev";
 
     /** Operator user name. */
@@ -20,11 +23,15 @@ public class OpsProperties {
 
     /**
      * Operator password: plain text, or a Spring Security encoded value with its id prefix (e.g. {@code {bcrypt}$2a$...}).
-     * The default is for the embedded development set-up only.
+     * No default: the dev set-up (profile {@code dev}) sets the development password, anything else must set its own.
      */
-    private String password = DEV_PASSWORD;
+    private String password = "";
 
     private final Cors cors = new Cors();
+
+    private final Jolokia jolokia = new Jolokia();
+
+    private final LoginThrottling loginThrottle = new LoginThrottling();
 
     /** The OpenAPI documents on the API docs page ({@code /api-docs/}), as {@code name=path} entries. */
     private List<String> apiDocs = new ArrayList<>();
@@ -47,6 +54,14 @@ public class OpsProperties {
 
     public Cors getCors() {
         return cors;
+    }
+
+    public Jolokia getJolokia() {
+        return jolokia;
+    }
+
+    public LoginThrottling getLoginThrottle() {
+        return loginThrottle;
     }
 
     public List<String> getApiDocs() {
@@ -72,6 +87,60 @@ public class OpsProperties {
 
         public void setAllowedOrigins(List<String> allowedOrigins) {
             this.allowedOrigins = allowedOrigins;
+        }
+    }
+
+    /** Who may call Jolokia from a browser ({@link JolokiaGuard}). */
+    public static class Jolokia {
+
+        /**
+         * Browser origins (scheme://host[:port]) besides the app's own that may call Jolokia, e.g. a Hawtio served
+         * elsewhere. Empty by default: same-origin only.
+         */
+        private List<String> allowedOrigins = new ArrayList<>();
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
+        }
+    }
+
+    /** The login throttle of HTTP Basic and Hawtio's login form ({@link ClientLoginThrottle}), per client address and user. */
+    public static class LoginThrottling {
+
+        /** Failed logins a client may have for a user name; after that many it must wait before the next attempt. */
+        private int freeFailures = 5;
+
+        /** The first wait; it doubles with every further failure, up to {@code max-wait}. */
+        private java.time.Duration initialWait = java.time.Duration.ofSeconds(1);
+
+        private java.time.Duration maxWait = java.time.Duration.ofMinutes(5);
+
+        public int getFreeFailures() {
+            return freeFailures;
+        }
+
+        public void setFreeFailures(int freeFailures) {
+            this.freeFailures = freeFailures;
+        }
+
+        public java.time.Duration getInitialWait() {
+            return initialWait;
+        }
+
+        public void setInitialWait(java.time.Duration initialWait) {
+            this.initialWait = initialWait;
+        }
+
+        public java.time.Duration getMaxWait() {
+            return maxWait;
+        }
+
+        public void setMaxWait(java.time.Duration maxWait) {
+            this.maxWait = maxWait;
         }
     }
 }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -23,6 +25,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -33,9 +36,8 @@ import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
+import java.time.Clock;
 import java.util.List;
-
-import static org.springframework.security.config.Customizer.withDefaults;
 
 /**
  * Who may call what, for both apps:
@@ -46,7 +48,10 @@ import static org.springframework.security.config.Customizer.withDefaults;
  *       open.</li>
  *   <li>Hawtio's data (Jolokia, proxy) and every other actuator endpoint need the operator login
  *       ({@code connecta.ops.username} / {@code connecta.ops.password}): HTTP Basic, or a session from Hawtio's own
- *       login page ({@link HawtioLoginFilter}). Hawtio's page shell (HTML, JS, its login route) loads without it.</li>
+ *       login page ({@link HawtioLoginFilter}), both throttled per client ({@link ThrottledAuthentication}). Hawtio's
+ *       page shell (HTML, JS, its login route) loads without it. Jolokia also answers only same-origin (or allowed)
+ *       callers, and a GET only reads ({@link JolokiaGuard}, with the MBean policy {@code jolokia-access.xml}).</li>
+ *   <li>The development password works only in the dev set-up (profile {@code dev}); elsewhere the app does not start.</li>
  * </ul>
  */
 @Configuration
@@ -60,6 +65,9 @@ public class OpsSecurityConfiguration {
     public static final String OPERATOR_ROLE = "admin";
 
     static final String HAWTIO = "/actuator/hawtio";
+
+    /** The Spring profile of the dev set-up: only there is the development password accepted. */
+    public static final String DEV_PROFILE = "dev";
 
     @Bean
     @Order(1)
@@ -77,8 +85,13 @@ public class OpsSecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain opsSecurityFilterChain(HttpSecurity http, UserDetailsService users, PasswordEncoder passwordEncoder,
-                                               ObjectMapper json, ObjectProvider<LoginThrottle> throttle) throws Exception {
+                                               ObjectMapper json, OpsProperties ops, LoginThrottle throttle) throws Exception {
+        // one password check for HTTP Basic and Hawtio's login form, throttled per client address and user name
+        DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+        provider.setPasswordEncoder(passwordEncoder);
+        AuthenticationManager logins = new ThrottledAuthentication(new ProviderManager(provider), throttle);
         http
+                .authenticationManager(logins)
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
@@ -89,25 +102,56 @@ public class OpsSecurityConfiguration {
                         .requestMatchers("/api-docs", "/api-docs/**", "/webjars/**").permitAll()
                         .requestMatchers("/actuator/**").hasRole(OPERATOR_ROLE)
                         .anyRequest().authenticated())
-                .httpBasic(withDefaults())
+                .httpBasic(basic -> basic.authenticationEntryPoint(ThrottledAuthentication.entryPoint(basicEntryPoint())))
                 // Hawtio's client sends the XSRF-TOKEN cookie back as X-XSRF-TOKEN on its Jolokia requests
                 .csrf(csrf -> csrf
-                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRepository(xsrfCookie())
                         .csrfTokenRequestHandler(new SpaCsrf.TokenRequestHandler())
                         // Hawtio's login form posts JSON (a cross-site form cannot), before it has a token
                         .ignoringRequestMatchers(new AntPathRequestMatcher(HawtioLoginFilter.LOGIN_PATH, HttpMethod.POST.name())))
                 .addFilterAfter(new SpaCsrf.CookieFilter(), BasicAuthenticationFilter.class)
-                .addFilterBefore(hawtioLoginFilter(users, passwordEncoder, json, throttle.getIfAvailable(LoginThrottle::none)),
-                        AuthorizationFilter.class);
+                .addFilterBefore(hawtioLoginFilter(logins, json), AuthorizationFilter.class)
+                // Jolokia: a GET only reads, foreign origins are refused (after the login, so strangers still get 401)
+                .addFilterAfter(new JolokiaGuard(ops.getJolokia().getAllowedOrigins()), AuthorizationFilter.class);
         return http.build();
     }
 
     @Bean
-    UserDetailsService opsUsers(OpsProperties ops, PasswordEncoder passwordEncoder) {
+    @ConditionalOnMissingBean
+    LoginThrottle opsLoginThrottle(OpsProperties ops) {
+        return new ClientLoginThrottle(ops.getLoginThrottle(), Clock.systemUTC());
+    }
+
+    private static BasicAuthenticationEntryPoint basicEntryPoint() {
+        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
+        basic.setRealmName("Realm");
+        return basic;
+    }
+
+    /** The CSRF cookie Hawtio's client reads (so not HttpOnly), same-site only like the session cookie. */
+    private static CookieCsrfTokenRepository xsrfCookie() {
+        CookieCsrfTokenRepository repository = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        repository.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
+        return repository;
+    }
+
+    @Bean
+    UserDetailsService opsUsers(OpsProperties ops, PasswordEncoder passwordEncoder, Environment environment) {
+        boolean dev = environment.acceptsProfiles(Profiles.of(DEV_PROFILE));
+        if (ops.getPassword() == null || ops.getPassword().isBlank()) {
+            throw new IllegalStateException("connecta.ops.password is not set: set the operator password (env "
+                    + "CONNECTA_OPS_PASSWORD, plain or a Spring Security encoded value such as {bcrypt}...), or run the "
+                    + "dev set-up (Spring profile '" + DEV_PROFILE + "')");
+        }
         if (ops.usesDevPassword()) {
-            LOG.warn("*** SECURITY: the operator login ({}) uses the built-in development password. Set "
-                    + "connecta.ops.password (env CONNECTA_OPS_PASSWORD) for anything but a local dev set-up. ***",
-                    ops.getUsername());
+            if (!dev) {
+                throw new IllegalStateException("connecta.ops.password is the built-in development password, which only "
+                        + "the dev set-up (Spring profile '" + DEV_PROFILE + "') may use: set another one (env "
+                        + "CONNECTA_OPS_PASSWORD)");
+            }
+            LOG.warn("*** SECURITY: the operator login ({}) uses the built-in development password (Spring profile '{}'). "
+                    + "Set connecta.ops.password (env CONNECTA_OPS_PASSWORD) for anything but a local dev set-up. ***",
+                    ops.getUsername(), DEV_PROFILE);
         }
         String password = ops.getPassword().startsWith("{") ? ops.getPassword() : "{noop}" + ops.getPassword();
         return new InMemoryUserDetailsManager(User.withUsername(ops.getUsername())
@@ -125,14 +169,10 @@ public class OpsSecurityConfiguration {
      * Authenticates the JSON credentials of Hawtio's login form against the same users as HTTP Basic (not a bean:
      * Spring Boot would register a Filter bean a second time, outside the security chain).
      */
-    private static HawtioLoginFilter hawtioLoginFilter(UserDetailsService users, PasswordEncoder passwordEncoder,
-                                                       ObjectMapper json, LoginThrottle throttle) {
-        DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
-        provider.setPasswordEncoder(passwordEncoder);
-        AuthenticationManager manager = new ProviderManager(provider);
+    private static HawtioLoginFilter hawtioLoginFilter(AuthenticationManager logins, ObjectMapper json) {
         SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
                 new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
-        return new HawtioLoginFilter(manager, contexts, json, throttle);
+        return new HawtioLoginFilter(logins, contexts, json);
     }
 
     static UrlBasedCorsConfigurationSource feApiCors(OpsProperties ops) {

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own that receives the worker's DROP_IN reports.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = CuWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=" + CuWorkerApplication.CONFIG_NAME,
         "spring.datasource.url=jdbc:h2:mem:dropin-test;DB_CLOSE_DELAY=-1",

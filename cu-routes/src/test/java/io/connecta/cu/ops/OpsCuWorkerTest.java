@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CU worker's operations side: Hawtio/Jolokia behind the login, open API and probes, metrics, API docs. */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @DisableJmx(false)
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = CuWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -67,6 +67,64 @@ class OpsCuWorkerTest {
             "/actuator/prometheus", "/api-docs/"})
     void apiProbesAndDocsStayOpen(String path) {
         assertThat(http.get(path).status()).as(path).isEqualTo(200);
+    }
+
+    // --- issue 11: consoles and hardening ---------------------------------------------------------------------------------
+
+    @Test
+    void sessionCookieIsTheWorkersOwnHttpOnlyAndSameSiteStrict() {
+        Http.Response login = http.send(http.request("/actuator/hawtio/auth/login").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"connecta-dev\"}")));
+        assertThat(login.status()).as("%s", login).isEqualTo(200);
+        java.util.List<String> cookies = login.raw().headers().allValues("Set-Cookie");
+        assertThat(cookies).as("not the orchestrator's name, nor the generic JSESSIONID")
+                .anyMatch(c -> c.startsWith("CONNECTA_CU_SESSION=") && c.contains("HttpOnly") && c.contains("SameSite=Strict"))
+                .noneMatch(c -> c.startsWith("JSESSIONID=") || c.startsWith("CONNECTA_ORCHESTRATOR_SESSION="));
+    }
+
+    @Test
+    void jolokiaGetExecIsRefusedForeignOriginsAndJvmMBeansAreDenied() {
+        Http.Response gc = asOperator("/actuator/hawtio/jolokia/exec/java.lang:type=Memory/gc");
+        assertThat(gc.status()).as("%s", gc).isEqualTo(405);
+        // (a POST exec of DiagnosticCommand needs Hawtio's session and CSRF token: OpsConsoleHardeningTest does that)
+        Http.Response diagnostic = asOperator("/actuator/hawtio/jolokia/read/com.sun.management:type=HotSpotDiagnostic/DiagnosticOptions");
+        int status = diagnostic.status() == 200 ? diagnostic.json().path("status").asInt() : diagnostic.status();
+        assertThat(status).as("%s", diagnostic).isEqualTo(403);
+        Http.Response foreign = http.send(http.request("/actuator/hawtio/jolokia/version").header("Origin", "http://evil.example")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:connecta-dev".getBytes(StandardCharsets.UTF_8))).GET());
+        assertThat(foreign.status()).as("%s", foreign).isEqualTo(403);
+        assertThat(asOperator("/actuator/hawtio/jolokia/read/java.lang:type=Memory/HeapMemoryUsage").status())
+                .as("a plain read still works").isEqualTo(200);
+    }
+
+    @Test
+    void aProfileWhoseJsonIsNotUtf8Is400ProblemJson() {
+        byte[] body = concat("{\"id\":\"u8b\",\"name\":\"".getBytes(StandardCharsets.US_ASCII), new byte[]{(byte) 0xff, (byte) 0xfe},
+                "\",\"executable\":\"sample-cu\"}".getBytes(StandardCharsets.US_ASCII));
+        Http.Response r = http.send("POST", "/api/v1/profiles", "application/json", body);
+        assertThat(r.status()).as("%s", r).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("detail").asText()).containsIgnoringCase("UTF-8");
+        assertThat(http.get("/api/v1/profiles/u8b").status()).as("nothing stored").isEqualTo(404);
+    }
+
+    @Test
+    void anOversizedChunkedJsonBodyIs413ProblemJson() {
+        byte[] chunk = ("{\"id\":\"big\",\"name\":\"" + "x".repeat(8000)).getBytes(StandardCharsets.US_ASCII);
+        io.connecta.common.test.RawHttp.Response r = io.connecta.common.test.RawHttp.send("127.0.0.1", port,
+                "POST /api/v1/profiles HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                io.connecta.common.test.RawHttp.chunked(chunk, 200));
+        assertThat(r.status()).as("%s", r).isEqualTo(413);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.body()).contains("413");
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -6,12 +6,18 @@ import io.connecta.common.worker.WorkerNames;
 import io.connecta.orchestrator.registry.RegistryProperties;
 import io.connecta.orchestrator.registry.WorkerRegistrationValidator;
 import io.connecta.orchestrator.registry.WorkerView;
+import io.connecta.common.ops.Printable;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -37,12 +44,17 @@ public class ProfilePassthrough {
     private static final Logger LOG = LoggerFactory.getLogger(ProfilePassthrough.class);
     private static final Pattern PROFILE_ID = WorkerNames.PROFILE_ID;
     private static final Pattern PAGING = Pattern.compile("[0-9]{1,10}");
+    /** The one Location a worker may answer with: a profile of its own, by a plain id (no dot segments, no host). */
+    private static final Pattern PROFILE_LOCATION = Pattern.compile("/api/v1/profiles/([^/?#]+)");
 
     private final RegistryProperties registry;
+    private final int maxAnswerBytes;
     private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
 
-    public ProfilePassthrough(RegistryProperties registry) {
+    public ProfilePassthrough(RegistryProperties registry,
+                              @Value("${connecta.orchestrator.passthrough.max-answer-bytes:1048576}") int maxAnswerBytes) {
         this.registry = registry;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     /** The part of the request that is forwarded, kept so each attempt can send it again. */
@@ -132,8 +144,15 @@ public class ProfilePassthrough {
                 cause == null ? "?" : cause.toString());
     }
 
-    /** Keeps the worker's status, content type and body; rewrites its Location into the orchestrator's path. */
-    public void shapeAnswer(Exchange e) {
+    /**
+     * Keeps the worker's status, content type and body, and nothing else of its answer (no Set-Cookie, no other
+     * header). Only JSON passes (application/json or application/problem+json, or no body at all): anything else, or
+     * more than {@code connecta.orchestrator.passthrough.max-answer-bytes}, is 502. A Location passes only as a
+     * profile of the same worker type ({@code /api/v1/profiles/<id>} becomes
+     * {@code /api/fe/v1/worker-types/<type>/profiles/<id>}); any other (another path, a dot segment, another host)
+     * is dropped.
+     */
+    public void shapeAnswer(Exchange e) throws IOException {
         Request request = e.getProperty(REQUEST, Request.class);
         if (!e.getProperty(ANSWERED, false, Boolean.class)) {
             if (e.getProperty(TIMED_OUT, false, Boolean.class)) {
@@ -142,17 +161,55 @@ public class ProfilePassthrough {
             throw new ApiProblemException(503, "no worker of type '" + request.workerType() + "' could be reached");
         }
         Message m = e.getMessage();
-        Object status = m.getHeader(Exchange.HTTP_RESPONSE_CODE);
-        Object contentType = m.getHeader(Exchange.CONTENT_TYPE);
+        Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String contentType = m.getHeader(Exchange.CONTENT_TYPE, String.class);
         String location = m.getHeader("Location", String.class);
+        String worker = m.getHeader(Exchange.HTTP_URI, String.class);
+        InputStream in = m.getBody(InputStream.class);
+        byte[] body = in == null ? new byte[0] : in.readNBytes(maxAnswerBytes + 1);
         m.removeHeaders("*");
+        if (status == null || status < 200 || status > 599) {
+            throw badGateway(worker, "answered with status " + status);
+        }
+        if (body.length > maxAnswerBytes) {
+            throw badGateway(worker, "answered with more than " + maxAnswerBytes + " bytes");
+        }
+        if (body.length > 0 && !isJson(contentType)) {
+            throw badGateway(worker, "answered with " + (contentType == null ? "no content type"
+                    : "content type " + Printable.of(contentType, 100)) + ", not JSON");
+        }
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        if (contentType != null) {
+        if (body.length > 0) {
             m.setHeader(Exchange.CONTENT_TYPE, contentType);
         }
-        if (location != null && location.startsWith("/api/v1/profiles")) {
-            m.setHeader("Location", "/api/fe/v1/worker-types/" + request.workerType()
-                    + location.substring("/api/v1".length()));
+        m.setBody(body);
+        if (location != null) {
+            Matcher profile = PROFILE_LOCATION.matcher(location);
+            if (profile.matches() && PROFILE_ID.matcher(profile.group(1)).matches()) {
+                m.setHeader("Location", "/api/fe/v1/worker-types/" + request.workerType() + "/profiles/" + profile.group(1));
+            } else {
+                LOG.warn("Worker at {} answered with Location {}, which is no profile of it: dropped", worker,
+                        Printable.of(location, 200));
+            }
+        }
+    }
+
+    private static ApiProblemException badGateway(String worker, String what) {
+        LOG.warn("Worker at {} {}: answered 502", worker, what);
+        return new ApiProblemException(502, "the worker " + what);
+    }
+
+    /** application/json or application/problem+json, with any parameters (charset). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return "application".equalsIgnoreCase(type.getType())
+                    && ("json".equalsIgnoreCase(type.getSubtype()) || "problem+json".equalsIgnoreCase(type.getSubtype()));
+        } catch (InvalidMediaTypeException e) {
+            return false;
         }
     }
 }

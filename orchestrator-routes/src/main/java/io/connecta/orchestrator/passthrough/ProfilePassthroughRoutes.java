@@ -39,8 +39,10 @@ public class ProfilePassthroughRoutes extends RouteBuilder {
                 .loopDoWhile(method(passthrough, "hasNextCandidate"))
                     .process(passthrough::aimAtNextCandidate)
                     .doTry()
-                        // the target URI comes from the CamelHttpUri header set above
+                        // the target URI comes from the CamelHttpUri header set above; no cookie store: nothing a
+                        // worker sets is kept or sent to the next one
                         .to("http://registered-worker?throwExceptionOnFailure=false"
+                                + "&cookieStore=#class:org.apache.camel.component.http.NoopCookieStore"
                                 + "&connectTimeout={{connecta.orchestrator.passthrough.connect-timeout-ms:2000}}"
                                 + "&responseTimeout={{connecta.orchestrator.passthrough.response-timeout-ms:10000}}")
                         .setProperty(ProfilePassthrough.ANSWERED, constant(true))

@@ -14,14 +14,24 @@ import java.util.regex.Pattern;
 
 /**
  * Checks registrations. The base URL matters most: the orchestrator forwards front-end calls to it, so it must
- * be a plain http(s) origin (no credentials, query or fragment).
+ * be a plain http(s) origin (no credentials, query, fragment or path) on a host the deployer allows
+ * ({@code connecta.orchestrator.registry.allowed-hosts}), and the worker type one the orchestrator is configured for
+ * ({@code connecta.orchestrator.registry.worker-types}). A malformed field answers 400; a well-formed one the
+ * configuration does not allow, 422; both name the field.
  */
 @Component
 public class WorkerRegistrationValidator {
 
+    private final RegistryProperties registry;
+    private final WorkerHosts hosts;
+
+    public WorkerRegistrationValidator(RegistryProperties registry) {
+        this.registry = registry;
+        this.hosts = new WorkerHosts(registry.getAllowedHosts());
+    }
+
     public static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     public static final Pattern WORKER_TYPE = WorkerNames.WORKER_TYPE;
-    private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*/?");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+-]{0,64}");
 
     public WorkerRegistration validate(WorkerRegistration r) {
@@ -43,12 +53,30 @@ public class WorkerRegistrationValidator {
                 errors.add(new FieldError("baseUrl", problem));
             }
         }
-        if (!errors.isEmpty()) {
-            String detail = String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList());
-            throw new ApiProblemException(400, detail, errors);
+        reject(400, errors);
+        if (!registry.getWorkerTypes().contains(r.workerType())) {
+            errors.add(new FieldError("workerType", "'" + r.workerType() + "' is not a configured worker type ("
+                    + String.join(", ", registry.getWorkerTypes()) + ")"));
         }
+        URI uri = URI.create(baseUrl);
+        String path = uri.getRawPath();
+        String host = uri.getHost();
+        if (path != null && !path.isEmpty() && !"/".equals(path)) {
+            errors.add(new FieldError("baseUrl", "must have no path: the worker's APIs are found below its origin"));
+        } else if (!hosts.allows(host)) {
+            errors.add(new FieldError("baseUrl", "host '" + host + "' is not an allowed worker host ("
+                    + hosts.describe() + "; connecta.orchestrator.registry.allowed-hosts)"));
+        }
+        reject(422, errors);
         String url = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         return new WorkerRegistration(r.instanceId(), r.workerType(), url, r.version());
+    }
+
+    private static void reject(int status, List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            String detail = String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList());
+            throw new ApiProblemException(status, detail, errors);
+        }
     }
 
     private static void check(List<FieldError> errors, String field, String value, Pattern pattern) {
@@ -74,9 +102,8 @@ public class WorkerRegistrationValidator {
             if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 return "must not carry credentials, a query or a fragment";
             }
-            String path = uri.getRawPath();
-            if (path != null && !path.isEmpty() && !PATH.matcher(path).matches()) {
-                return "may have a plain path prefix only (segments of letters, digits, '.', '_', '-')";
+            if (uri.getRawAuthority() == null || uri.getRawAuthority().contains("@")) {
+                return "must not carry credentials";
             }
             return null;
         } catch (URISyntaxException e) {

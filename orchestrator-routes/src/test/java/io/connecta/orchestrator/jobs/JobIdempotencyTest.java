@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one with its key is still uploading (past {@code connecta.jobs.idempotency-wait-ms}) is answered 409, retry later.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.var-dir=orchestrator-routes/target/idempotency-test-var",
                 // how long a repeated request waits for the first one's upload (the default is 30 s)

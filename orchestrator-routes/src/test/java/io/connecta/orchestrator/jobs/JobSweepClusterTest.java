@@ -59,7 +59,7 @@ class JobSweepClusterTest {
 
     private ConfigurableApplicationContext start(String url) {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OrchestratorApplication.class)
-                .profiles("test")
+                .profiles("dev", "test")
                 // arguments, not default properties: they must win over the test profile's H2 database
                 .run("--spring.config.name=orchestrator", "--server.port=0",
                         "--connecta.var-dir=orchestrator-routes/target/sweep-cluster-test-var",

@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RUNNING dispatched job of a worker that went away runs again on another worker and ends once.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.var-dir=orchestrator-routes/target/sweep-test-var",
                 "connecta.jobs.queued-timeout=2s", "connecta.jobs.sweep-period-ms=300", "connecta.jobs.worker-grace=0s",

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * no blob, no temporary file. No worker is registered, so the orchestrator accepts any profile.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.var-dir=orchestrator-routes/target/upload-test-var",
                 // a client that sends nothing for this long is dropped (the production default is 60 s)

@@ -68,24 +68,25 @@ class OpsSecurityTest extends OpsTestSupport {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"connecta-dev\"}")));
         assertThat(login.status()).as("login: %s", login).isEqualTo(200);
         assertThat(login.body()).as("Hawtio's answer names the user").contains("admin");
-        String session = cookie(login, "JSESSIONID");
+        String session = cookie(login, OpsConsoleHardeningTest.SESSION);
         assertThat(session).as("a session cookie").isNotNull();
 
-        Http.Response read = http.send(http.request(JOLOKIA_VERSION).header("Cookie", "JSESSIONID=" + session).GET());
+        Http.Response read = http.send(http.request(JOLOKIA_VERSION).header("Cookie", OpsConsoleHardeningTest.SESSION + "=" + session)
+                .header("Referer", base() + "/actuator/hawtio/").GET());
         assertThat(read.status()).as("Jolokia with the session: %s", read).isEqualTo(200);
-        assertThat(http.send(http.request("/actuator/hawtio/user").header("Cookie", "JSESSIONID=" + session).GET()).body().trim())
+        assertThat(http.send(http.request("/actuator/hawtio/user").header("Cookie", OpsConsoleHardeningTest.SESSION + "=" + session).GET()).body().trim())
                 .as("Hawtio's user servlet knows the user").isEqualTo("\"admin\"");
 
         String post = "{\"type\":\"version\"}";
-        Http.Response noToken = http.send(http.request("/actuator/hawtio/jolokia").header("Cookie", "JSESSIONID=" + session)
-                .header("Content-Type", "text/json").POST(HttpRequest.BodyPublishers.ofString(post)));
+        Http.Response noToken = http.send(http.request("/actuator/hawtio/jolokia").header("Cookie", OpsConsoleHardeningTest.SESSION + "=" + session)
+                .header("Origin", base()).header("Content-Type", "text/json").POST(HttpRequest.BodyPublishers.ofString(post)));
         assertThat(noToken.status()).as("a POST without the CSRF token is refused").isEqualTo(403);
 
         String xsrf = cookie(read, "XSRF-TOKEN");
         assertThat(xsrf).as("the CSRF cookie Hawtio's client reads").isNotNull();
         Http.Response withToken = http.send(http.request("/actuator/hawtio/jolokia")
-                .header("Cookie", "JSESSIONID=" + session + "; XSRF-TOKEN=" + xsrf).header("X-XSRF-TOKEN", xsrf)
-                .header("Content-Type", "text/json").POST(HttpRequest.BodyPublishers.ofString(post)));
+                .header("Cookie", OpsConsoleHardeningTest.SESSION + "=" + session + "; XSRF-TOKEN=" + xsrf).header("X-XSRF-TOKEN", xsrf)
+                .header("Origin", base()).header("Content-Type", "text/json").POST(HttpRequest.BodyPublishers.ofString(post)));
         assertThat(withToken.status()).as("%s", withToken).isEqualTo(200);
     }
 

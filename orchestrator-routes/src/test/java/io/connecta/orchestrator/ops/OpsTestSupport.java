@@ -19,13 +19,15 @@ import java.util.Base64;
  * what production has and tests switch off by default: Camel's JMX MBeans (Hawtio's data) and metrics export.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @DisableJmx(false)
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator",
                 "spring.datasource.url=jdbc:h2:mem:ops-${random.uuid};DB_CLOSE_DELAY=-1",
-                "connecta.blob.local.root=${java.io.tmpdir}/connecta-ops-blobs-${random.uuid}"})
+                "connecta.blob.local.root=${java.io.tmpdir}/connecta-ops-blobs-${random.uuid}",
+                // a throttled client waits long enough for the throttle tests to see it on a slow machine
+                "connecta.ops.login-throttle.initial-wait=60s"})
 abstract class OpsTestSupport {
 
     static final String USER = "admin";

@@ -8,6 +8,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The BE API over real HTTP: the registry's whole life cycle, and bad registrations that change nothing. */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.orchestrator.registry.lease-seconds=1"})
 class WorkerRegistryRoutesTest {
@@ -103,6 +104,8 @@ class WorkerRegistryRoutesTest {
             "{\"instanceId\":\"cu-b\",\"workerType\":\"CU TYPE\",\"baseUrl\":\"http://host:1\"}",
             "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"http://host:1\",\"admin\":true}",
             "{\"instanceId\":\"cu-b\", \"workerType\": ",
+            // address spellings that are no host names (a resolver would take them for 127.0.0.1)
+            "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"http://127.1:8081\"}",
             "[]"})
     void badRegistrationIsRejectedWith400AndChangesNothing(String body) {
         be.postJson("/workers", CU);
@@ -112,6 +115,62 @@ class WorkerRegistryRoutesTest {
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(r.json().path("detail").asText()).as("the detail says what was wrong").isNotBlank();
         assertThat(jdbc.queryForList("SELECT * FROM worker").toString()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            // the rogue worker of issue 11: any type, any address, a path into the worker's actuator
+            "functions   | http://127.0.0.1:18099        | workerType",
+            "rogue       | http://127.0.0.1:18099        | workerType",
+            "cu          | http://10.0.0.5:8081          | baseUrl",
+            "cu          | http://example.com:8081       | baseUrl",
+            "cu          | http://169.254.169.254        | baseUrl",
+            "cu          | http://[fd00::1]:8081         | baseUrl",
+            "cu          | http://[::ffff:10.0.0.1]:8081 | baseUrl",
+            // 127.0.0.1 as a number: a name to the URL, never resolved here
+            "cu          | http://2130706433:8081        | baseUrl",
+            "cu          | http://127.0.0.1:8081/actuator | baseUrl",
+            "cu          | http://127.0.0.1:8081/api/v1  | baseUrl"})
+    void registrationOutsideTheConfiguredTypesAndHostsIsRejectedWith422NamingTheField(String type, String baseUrl, String field) {
+        be.postJson("/workers", CU);
+        String before = jdbc.queryForList("SELECT * FROM worker").toString();
+        Http.Response r = be.postJson("/workers", "{\"instanceId\":\"cu-b\",\"workerType\":\"" + type
+                + "\",\"baseUrl\":\"" + baseUrl + "\",\"version\":\"1\"}");
+        assertThat(r.status()).as("%s %s → %s", type, baseUrl, r).isEqualTo(422);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo(field);
+        assertThat(r.json().path("detail").asText()).contains(field);
+        assertThat(jdbc.queryForList("SELECT * FROM worker").toString()).as("nothing registered").isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:18081", "http://127.0.0.1:18081/", "http://localhost:18081",
+            "http://127.0.0.2:18081", "http://[::1]:18081", "https://LOCALHOST:18443"})
+    void loopbackWorkersOfTheDevSetUpRegister(String baseUrl) {
+        Http.Response r = be.postJson("/workers", CU.replace("http://127.0.0.1:18081", baseUrl));
+        assertThat(r.status()).as("%s → %s", baseUrl, r).isEqualTo(201);
+    }
+
+    @Test
+    void aRegistrationWhoseJsonIsNotUtf8Is400ProblemJson() {
+        byte[] body = "{\"instanceId\":\"cu-b\",\"workerType\":\"cu\",\"baseUrl\":\"http://127.0.0.1:1\",\"version\":\"\u00ff\"}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Http.Response r = be.send("POST", "/workers", "application/json", body);
+        assertThat(r.status()).as("%s", r).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("detail").asText()).containsIgnoringCase("UTF-8");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isZero();
+    }
+
+    @Test
+    void anOversizedChunkedRegistrationIs413ProblemJson() {
+        byte[] chunk = ("{\"instanceId\":\"cu-b\",\"version\":\"" + "1".repeat(1000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        io.connecta.common.test.RawHttp.Response r = io.connecta.common.test.RawHttp.send("127.0.0.1", port,
+                "POST /api/be/v1/workers HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                io.connecta.common.test.RawHttp.chunked(chunk, 20));
+        assertThat(r.status()).as("%s", r).isEqualTo(413);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isZero();
     }
 
     @Test
