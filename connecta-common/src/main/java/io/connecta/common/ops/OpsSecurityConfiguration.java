@@ -15,7 +15,6 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -30,18 +29,15 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
-import java.util.List;
 
 import static org.springframework.security.config.Customizer.withDefaults;
 
 /**
  * Who may call what, for both apps:
  * <ul>
- *   <li>{@code /api/**} (machine-to-machine and front-end APIs) stays open, stateless, without CSRF; the FE API
- *       ({@code /api/fe/**}) answers CORS requests from {@code connecta.ops.cors.allowed-origins} only.</li>
+ *   <li>{@code /api/**} (machine-to-machine and front-end APIs): bearer tokens, see
+ *       {@link io.connecta.common.security.ApiSecurityConfiguration}.</li>
  *   <li>{@code /actuator/health/**}, {@code /actuator/prometheus}, {@code /actuator/info} and the API docs page are
  *       open.</li>
  *   <li>Hawtio's data (Jolokia, proxy) and every other actuator endpoint need the operator login
@@ -60,19 +56,6 @@ public class OpsSecurityConfiguration {
     public static final String OPERATOR_ROLE = "admin";
 
     static final String HAWTIO = "/actuator/hawtio";
-
-    @Bean
-    @Order(1)
-    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, OpsProperties ops) throws Exception {
-        return http
-                .securityMatcher("/api/**")
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(csrf -> csrf.disable())
-                .cors(cors -> cors.configurationSource(feApiCors(ops)))
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .build();
-    }
 
     @Bean
     @Order(2)
@@ -133,17 +116,5 @@ public class OpsSecurityConfiguration {
         SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
                 new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
         return new HawtioLoginFilter(manager, contexts, json, throttle);
-    }
-
-    static UrlBasedCorsConfigurationSource feApiCors(OpsProperties ops) {
-        CorsConfiguration fe = new CorsConfiguration();
-        fe.setAllowedOrigins(List.copyOf(ops.getCors().getAllowedOrigins()));
-        fe.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS"));
-        fe.setAllowedHeaders(List.of("Content-Type", "Idempotency-Key", "Authorization"));
-        fe.setExposedHeaders(List.of("Location"));
-        fe.setMaxAge(3600L);
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        source.registerCorsConfiguration("/api/fe/**", fe);
-        return source;
     }
 }
