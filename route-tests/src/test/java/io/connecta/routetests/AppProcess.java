@@ -38,6 +38,10 @@ final class AppProcess implements AutoCloseable {
         int port = Apps.freePort();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx" + heap, "-jar", jar.toString(), "--server.port=" + port));
+        if (!properties.containsKey("spring.profiles.active")) {
+            // the dev set-up: the orchestrator's dev issuer gives the tokens
+            command.add("--spring.profiles.active=dev");
+        }
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
             Path logs = Files.createDirectories(ROOT.resolve("route-tests/target/it-logs"));

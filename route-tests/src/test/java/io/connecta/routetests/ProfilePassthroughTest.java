@@ -3,6 +3,7 @@ package io.connecta.routetests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import io.connecta.common.test.PostgresDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +43,7 @@ class ProfilePassthroughTest {
     static ConfigurableApplicationContext cuB;
     static Http fe;
     static Http be;
+    static DevTokens tokens;
 
     @BeforeAll
     static void start() {
@@ -52,8 +54,10 @@ class ProfilePassthroughTest {
         String cuDb = PostgresDatabase.recreate("connecta_rt_passthrough_cu");
         cuA = Apps.cu("cu-a", cuDb, port, Map.of());
         cuB = Apps.cu("cu-b", cuDb, port, Map.of());
-        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1");
-        be = new Http("http://127.0.0.1:" + port + "/api/be/v1");
+        tokens = Apps.tokens(port);
+        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1").bearer(tokens.admin());
+        // the workers' credential: registrations of this test belong to it, like the real workers'
+        be = new Http("http://127.0.0.1:" + port + "/api/be/v1").bearer(tokens.token(DevTokens.WORKER_CU));
         Await.until("both workers registered and UP", () -> upWorkers().containsAll(List.of("cu-a", "cu-b")));
     }
 
@@ -82,7 +86,7 @@ class ProfilePassthroughTest {
     }
 
     static Http direct(ConfigurableApplicationContext cu) {
-        return new Http("http://127.0.0.1:" + Apps.port(cu) + "/api/v1");
+        return new Http("http://127.0.0.1:" + Apps.port(cu) + "/api/v1").bearer(tokens.admin());
     }
 
     @Test
