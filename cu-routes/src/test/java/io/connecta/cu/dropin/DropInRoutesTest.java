@@ -1,5 +1,6 @@
 package io.connecta.cu.dropin;
 
+import io.connecta.common.test.TestIssuer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.job.JobQueues;
@@ -44,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own that receives the worker's DROP_IN reports.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"test", "dev"})
 @SpringBootTest(classes = CuWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=" + CuWorkerApplication.CONFIG_NAME,
         "spring.datasource.url=jdbc:h2:mem:dropin-test;DB_CLOSE_DELAY=-1",
@@ -72,9 +73,13 @@ class DropInRoutesTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    /** The token issuer the worker trusts here (no orchestrator): a real one, over HTTP. */
+    static final TestIssuer ISSUER = TestIssuer.start();
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         registry.add("connecta.var-dir", () -> varDir.toString());
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
         registry.add("spring.activemq.broker-url", () -> "vm://" + BROKER + "?create=false");
     }
 
@@ -386,7 +391,8 @@ class DropInRoutesTest {
     /** Through the worker's profiles API, as an operator would. */
     private void createProfile(String id, int timeoutSeconds, String... args) {
         try {
-            Http.Response r = new Http("http://127.0.0.1:" + port + "/api/v1").postJson("/profiles",
+            Http.Response r = new Http("http://127.0.0.1:" + port + "/api/v1").bearer(ISSUER.tokens().admin())
+                    .postJson("/profiles",
                     JSON.writeValueAsString(Map.of("id", id, "name", id, "executable", "sample-cu", "args", List.of(args),
                             "output", "out.dat", "timeoutSeconds", timeoutSeconds)));
             assertThat(r.status()).as("profile %s created: %s", id, r).isEqualTo(201);

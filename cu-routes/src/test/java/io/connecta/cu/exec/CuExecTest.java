@@ -19,7 +19,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"test", "dev"})
 @SpringBootTest(classes = CuWorkerApplication.class, properties = {
         "spring.config.name=" + CuWorkerApplication.CONFIG_NAME,
         "spring.datasource.url=jdbc:h2:mem:exec-test;DB_CLOSE_DELAY=-1",

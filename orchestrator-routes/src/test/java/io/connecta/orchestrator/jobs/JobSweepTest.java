@@ -1,5 +1,6 @@
 package io.connecta.orchestrator.jobs;
 
+import io.connecta.common.test.DevTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.job.JobOrigin;
@@ -40,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RUNNING dispatched job of a worker that went away runs again on another worker and ends once.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"test", "dev"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.var-dir=orchestrator-routes/target/sweep-test-var",
                 "connecta.jobs.queued-timeout=2s", "connecta.jobs.sweep-period-ms=300", "connecta.jobs.worker-grace=0s",
@@ -167,6 +168,7 @@ class JobSweepTest {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + port + "/api/fe/v1/jobs?workerType=cu&profileId=copy"))
                 .header("Content-Type", "application/octet-stream")
+                .header("Authorization", "Bearer " + new DevTokens("http://127.0.0.1:" + port).submitter())
                 .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(202);
         return json.readTree(answer.body()).path("jobId").asText();

@@ -1,5 +1,6 @@
 package io.connecta.orchestrator.ops;
 
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -19,7 +20,7 @@ import java.util.Base64;
  * what production has and tests switch off by default: Camel's JMX MBeans (Hawtio's data) and metrics export.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"test", "dev"})
 @DisableJmx(false)
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -34,11 +35,18 @@ abstract class OpsTestSupport {
     @LocalServerPort
     int port;
 
+    /** No credentials. */
     Http http;
+    /** Tokens from this orchestrator's dev issuer. */
+    DevTokens tokens;
+    /** The APIs as a viewer (a dev token). */
+    Http api;
 
     @BeforeEach
     void client() {
         http = new Http(base());
+        tokens = new DevTokens(base());
+        api = http.bearer(tokens.viewer());
     }
 
     String base() {
