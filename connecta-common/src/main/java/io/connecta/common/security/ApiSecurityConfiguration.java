@@ -74,7 +74,7 @@ public class ApiSecurityConfiguration {
                 .securityMatcher("/api/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.GET, "/api/fe/v1/openapi.json", "/api/be/v1/openapi.json",
-                                "/api/v1/openapi.json").hasAnyRole(VIEWER, WORKER, ORCHESTRATOR)
+                                "/api/openapi.json", "/api/v1/openapi.json").hasAnyRole(VIEWER, WORKER, ORCHESTRATOR)
                         .requestMatchers(HttpMethod.GET, "/api/fe/**").hasRole(VIEWER)
                         .requestMatchers(HttpMethod.POST, "/api/fe/v1/jobs", "/api/fe/v1/jobs/*/cancel",
                                 "/api/fe/v1/jobs/*/rerun").hasRole(SUBMITTER)
