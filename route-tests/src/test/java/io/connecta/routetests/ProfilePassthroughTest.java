@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -161,6 +165,56 @@ class ProfilePassthroughTest {
         assertThat(fe.get("/worker-types/cu/profiles/UPPER%3Fx=1").status()).isEqualTo(404);
         assertThat(Apps.exchanges(cuA, "profile-get") + Apps.exchanges(cuB, "profile-get")).as("no worker was called")
                 .isEqualTo(a + b);
+    }
+
+    @Test
+    void workerProfileApiTakesTheOrchestratorOrAnAdminOnly() {
+        Http worker = direct(cuA);
+        assertThat(worker.anonymous().get("/profiles").status()).as("no token").isEqualTo(401);
+        for (String client : List.of(DevTokens.VIEWER, DevTokens.SUBMITTER, DevTokens.WORKER_CU)) {
+            Http.Response r = worker.bearer(tokens.token(client)).get("/profiles");
+            assertThat(r.status()).as("%s on the worker's profile API: %s", client, r).isEqualTo(403);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+        }
+        assertThat(worker.bearer(tokens.token(DevTokens.ORCHESTRATOR)).get("/profiles").status()).isEqualTo(200);
+        assertThat(worker.bearer(tokens.admin()).get("/profiles").status()).isEqualTo(200);
+        Http.Response viewerWrite = worker.bearer(tokens.viewer()).postJson("/profiles", UPPER);
+        assertThat(viewerWrite.status()).as("a viewer writes on the worker: %s", viewerWrite).isEqualTo(403);
+        assertThat(cuA.getBean(JdbcTemplate.class).queryForObject("SELECT COUNT(*) FROM cu_profile", Integer.class)).isZero();
+    }
+
+    @Test
+    void passthroughSendsTheOrchestratorsCredentialNeverTheCallers() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer spy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        spy.createContext("/", x -> {
+            seen.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = "{\"items\":[],\"total\":0,\"limit\":50,\"offset\":0}".getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        spy.start();
+        try {
+            register("cu-spy", spy.getAddress().getPort());
+            String callers = tokens.admin();
+            Http admin = fe.anonymous().bearer(callers);
+            for (int i = 0; i < 6 && seen.isEmpty(); i++) {
+                assertThat(admin.get("/worker-types/cu/profiles").status()).isEqualTo(200);
+            }
+            assertThat(seen).as("the spy worker was called").isNotEmpty();
+            for (String authorization : seen) {
+                assertThat(authorization).as("what the worker got").startsWith("Bearer ").doesNotContain(callers);
+                String payload = new String(Base64.getUrlDecoder().decode(authorization.substring(7).split("\\.")[1]),
+                        StandardCharsets.UTF_8);
+                assertThat(payload).as("the token's claims").contains("\"sub\":\"connecta-orchestrator\"")
+                        .contains("connecta-orchestrator");
+            }
+        } finally {
+            be.delete("/workers/cu-spy");
+            spy.stop(0);
+        }
     }
 
     @Test
