@@ -1,9 +1,9 @@
 package io.connecta.cu;
 
-import io.connecta.common.test.TestIssuer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connecta.common.test.Http;
 import io.connecta.common.test.PostgresDatabase;
+import io.connecta.common.test.TestIssuer;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 

@@ -1,11 +1,9 @@
 package io.connecta.cu.ops;
 
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import io.connecta.common.test.TestIssuer;
-import io.connecta.common.test.DevTokens;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
+import io.connecta.common.test.TestIssuer;
 import io.connecta.cu.CuWorkerApplication;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -17,8 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

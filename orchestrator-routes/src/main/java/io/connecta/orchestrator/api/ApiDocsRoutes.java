@@ -1,9 +1,9 @@
 package io.connecta.orchestrator.api;
 
-import io.connecta.common.security.ServiceTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connecta.common.security.ServiceTokens;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.core.env.Environment;

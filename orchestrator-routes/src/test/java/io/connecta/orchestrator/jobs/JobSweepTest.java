@@ -1,6 +1,5 @@
 package io.connecta.orchestrator.jobs;
 
-import io.connecta.common.test.DevTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.job.JobOrigin;
@@ -8,6 +7,7 @@ import io.connecta.common.job.JobQueues;
 import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.orchestrator.OrchestratorApplication;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;

@@ -1,9 +1,9 @@
 package io.connecta.orchestrator.jobs;
 
-import io.connecta.common.test.DevTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
