@@ -3,6 +3,7 @@ package io.connecta.cu;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connecta.common.test.Http;
 import io.connecta.common.test.PostgresDatabase;
+import io.connecta.common.test.TestIssuer;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -14,12 +15,15 @@ class ProfilesSurviveRestartTest {
     @Test
     void profileSurvivesAWorkerRestartOnPostgres() {
         String url = PostgresDatabase.recreate("connecta_cu_restart_test");
-        String[] args = {"--server.port=0", "--spring.profiles.active=dev,postgres,test",
+        TestIssuer issuer = TestIssuer.start();
+        String admin = issuer.tokens().admin();
+        String[] args = {"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer.jwkSetUri(), "--server.port=0", "--spring.profiles.active=dev,postgres,test",
                 "--spring.datasource.url=" + url, "--spring.datasource.username=" + PostgresDatabase.user(),
                 "--connecta.worker.orchestrator-url=http://127.0.0.1:9"};
         JsonNode created;
         try (ConfigurableApplicationContext worker = CuWorkerApplication.application().run(args)) {
-            Http http = new Http("http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port") + "/api/v1");
+            Http http = new Http("http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port") + "/api/v1")
+                    .bearer(admin);
             Http.Response r = http.postJson("/profiles", """
                     {"id":"upper","name":"Upper ‘quoted’; --","executable":"sample-cu",
                      "args":["--mode","upper","${input}","${output}"],"output":"out.dat","timeoutSeconds":60}""");
@@ -27,8 +31,11 @@ class ProfilesSurviveRestartTest {
             created = r.json();
         }
         try (ConfigurableApplicationContext worker = CuWorkerApplication.application().run(args)) {
-            Http http = new Http("http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port") + "/api/v1");
+            Http http = new Http("http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port") + "/api/v1")
+                    .bearer(admin);
             assertThat(http.get("/profiles/upper").json()).as("the profile after a restart").isEqualTo(created);
+        } finally {
+            issuer.close();
         }
     }
 }

@@ -3,7 +3,9 @@ package io.connecta.profiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
+import io.connecta.common.test.TestIssuer;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,14 @@ abstract class AbstractProfilesApiTest {
             {"id":"upper","name":"Upper","executable":"sample-cu",
              "args":["--mode","upper","${input}","${output}"],"output":"out.dat","timeoutSeconds":60}""";
 
+    /** The token issuer the API trusts in these tests: a real one, over HTTP. */
+    static final TestIssuer ISSUER = TestIssuer.start();
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry registry) {
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+    }
+
     final ObjectMapper mapper = new ObjectMapper();
 
     @LocalServerPort
@@ -41,7 +53,8 @@ abstract class AbstractProfilesApiTest {
     @BeforeEach
     void cleanTable() {
         jdbc.update("DELETE FROM cu_profile");
-        http = new Http("http://127.0.0.1:" + port + "/api/v1");
+        // a worker's profile API takes the orchestrator's credential (or an admin's)
+        http = new Http("http://127.0.0.1:" + port + "/api/v1").bearer(ISSUER.tokens().token(DevTokens.ORCHESTRATOR));
     }
 
     int rows() {

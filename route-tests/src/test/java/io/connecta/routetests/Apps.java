@@ -1,5 +1,6 @@
 package io.connecta.routetests;
 
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.PostgresDatabase;
 import io.connecta.cu.CuWorkerApplication;
 import io.connecta.orchestrator.OrchestratorApplication;
@@ -39,6 +40,8 @@ final class Apps {
         p.put("connecta.broker.embedded.name", "connecta-" + port);
         p.put("connecta.broker.embedded.tcp-url", "tcp://127.0.0.1:" + freePort());
         p.put("connecta.var-dir", tempDir("orchestrator-" + port));
+        // the dev set-up: the orchestrator is also the token issuer (DevTokens fetch tokens from it)
+        p.put("spring.profiles.active", "dev");
         database(p, jdbcUrl);
         p.putAll(extra);
         return start(OrchestratorApplication.application(), p);
@@ -53,6 +56,8 @@ final class Apps {
         p.put("connecta.var-dir", tempDir(instanceId));
         // every CU of these tests runs in the sandbox: a worker that cannot use it does not start
         p.put("connecta.cu.sandbox.required", true);
+        // the dev set-up: tokens from the orchestrator's dev issuer (cu-worker-dev.yml)
+        p.put("spring.profiles.active", "dev");
         database(p, jdbcUrl);
         p.putAll(extra);
         return start(CuWorkerApplication.application(), p);
@@ -92,6 +97,11 @@ final class Apps {
         List<String> args = new ArrayList<>();
         properties.forEach((k, v) -> args.add("--" + k + "=" + v));
         return app.run(args.toArray(String[]::new));
+    }
+
+    /** Dev tokens from the dev issuer of the orchestrator on {@code orchestratorPort}. */
+    static DevTokens tokens(int orchestratorPort) {
+        return new DevTokens("http://127.0.0.1:" + orchestratorPort);
     }
 
     static int port(ConfigurableApplicationContext app) {

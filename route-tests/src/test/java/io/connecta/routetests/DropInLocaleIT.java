@@ -49,7 +49,8 @@ class DropInLocaleIT {
             String up = run("./connecta up", env, 300);
             assertThat(up).as("./connecta up under LC_ALL=C").contains("Connecta is up");
 
-            Http cu = new Http("http://127.0.0.1:" + orchestratorPort + "/api/fe/v1/worker-types/cu");
+            Http cu = new Http("http://127.0.0.1:" + orchestratorPort + "/api/fe/v1/worker-types/cu")
+                    .bearer(Apps.tokens(orchestratorPort).admin());
             assertThat(cu.postJson("/profiles", "{\"id\":\"upper\",\"name\":\"Upper\",\"executable\":\"sample-cu\","
                     + "\"args\":[\"--mode\",\"upper\",\"${input}\",\"${output}\"],\"output\":\"out.dat\"}").status())
                     .isEqualTo(201);

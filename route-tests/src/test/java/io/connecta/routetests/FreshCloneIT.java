@@ -3,6 +3,7 @@ package io.connecta.routetests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +92,7 @@ class FreshCloneIT {
         assertThat(quickStart.output()).as("the worker is listed UP").contains("\"status\":\"UP\"");
         assertThat(quickStart.output()).as("the profile comes back").contains("\"id\":\"upper\"");
         assertThat(quickStart.output()).as("the job's output").contains("HELLO FROM THE QUICK START");
+        assertThat(block("quickstart")).as("the quick start gets its token from ./connecta token").contains("./connecta token");
 
         ProcessResult stopped = run(clone, down, Map.of(), 180);
         assertThat(stopped.exit()).as("%s:\n%s", down, stopped.output()).isZero();
@@ -129,20 +131,22 @@ class FreshCloneIT {
                 .contains("cu-worker running", "port 8081", "cu-worker-2 running", "port 8083", "orchestrator running");
         List<Long> pids = pids();
         assertThat(pids).hasSize(3);
+        // the dev admin's token from the dev issuer of the orchestrator that ./connecta up started
+        Http fe = FE.bearer(new DevTokens("http://127.0.0.1:8080").admin());
 
-        Http.Response created = FE.postJson("/worker-types/cu/profiles", """
+        Http.Response created = fe.postJson("/worker-types/cu/profiles", """
                 {"id":"cluster","name":"Cluster","executable":"sample-cu","args":["--mode","upper","${input}","${output}"],\
                 "output":"out.dat","timeoutSeconds":60}""");
         assertThat(created.status()).as("created through the orchestrator: %s", created).isEqualTo(201);
         for (int i = 0; i < 10; i++) {
-            Http.Response read = FE.get("/worker-types/cu/profiles/cluster");
+            Http.Response read = fe.get("/worker-types/cu/profiles/cluster");
             assertThat(read.status()).as("read %d through the passthrough (round robin over both workers)", i)
                     .isEqualTo(200);
         }
 
         List<String> jobIds = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            Http.Response submitted = FE.send(FE.request("/jobs?workerType=cu&profileId=cluster&filename=in.txt")
+            Http.Response submitted = fe.send(fe.request("/jobs?workerType=cu&profileId=cluster&filename=in.txt")
                     .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofString("job " + i + "\n")));
             assertThat(submitted.status()).as("submit %d: %s", i, submitted).isEqualTo(202);
@@ -152,10 +156,10 @@ class FreshCloneIT {
         for (int i = 0; i < jobIds.size(); i++) {
             String jobId = jobIds.get(i);
             Await.until("job " + jobId + " ends", Duration.ofSeconds(120),
-                    () -> !Set.of("PENDING", "QUEUED", "RUNNING").contains(FE.get("/jobs/" + jobId).json().path("status").asText()));
-            JsonNode job = FE.get("/jobs/" + jobId).json();
+                    () -> !Set.of("PENDING", "QUEUED", "RUNNING").contains(fe.get("/jobs/" + jobId).json().path("status").asText()));
+            JsonNode job = fe.get("/jobs/" + jobId).json();
             assertThat(job.path("status").asText()).as("job %s: %s", jobId, job).isEqualTo("SUCCEEDED");
-            assertThat(FE.get("/jobs/" + jobId + "/result").body()).isEqualTo("JOB " + i + "\n");
+            assertThat(fe.get("/jobs/" + jobId + "/result").body()).isEqualTo("JOB " + i + "\n");
             workers.add(job.path("workerInstanceId").asText());
         }
         assertThat(workers).as("both workers ran some of the 20 jobs").hasSize(2);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.connecta.common.test.Await;
 import io.connecta.common.test.Azurite;
 import io.connecta.common.job.JobQueues;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -35,7 +36,10 @@ final class JobSystem implements AutoCloseable {
     final int orchestratorPort = Apps.freePort();
     final ConfigurableApplicationContext orchestrator;
     ConfigurableApplicationContext cu;
+    /** The FE API as the dev admin (every FE operation). */
     final Http fe;
+    /** Tokens from the orchestrator's dev issuer. */
+    final DevTokens tokens;
 
     JobSystem(String name, Map<String, Object> extra, boolean withCu) {
         this(name, Apps.h2(name + "-orchestrator"), extra, withCu);
@@ -55,7 +59,8 @@ final class JobSystem implements AutoCloseable {
         o.put("connecta.jobs.redispatch-after-ms", 2000);
         o.putAll(extra);
         orchestrator = Apps.orchestrator(orchestratorPort, orchestratorDb, o);
-        fe = new Http("http://127.0.0.1:" + orchestratorPort + "/api/fe/v1");
+        tokens = Apps.tokens(orchestratorPort);
+        fe = new Http("http://127.0.0.1:" + orchestratorPort + "/api/fe/v1").bearer(tokens.admin());
         if (withCu) {
             Map<String, Object> c = new HashMap<>(cuProperties());
             c.putAll(extra);
@@ -90,7 +95,8 @@ final class JobSystem implements AutoCloseable {
     }
 
     void createProfile(String id, String argsJson, int timeoutSeconds) {
-        Http cuApi = new Http(fe.request("").build().uri().toString().replace("/api/fe/v1", "/api/fe/v1/worker-types/cu"));
+        Http cuApi = new Http(fe.request("").build().uri().toString().replace("/api/fe/v1", "/api/fe/v1/worker-types/cu"))
+                .bearer(tokens.admin());
         Http.Response r = cuApi.postJson("/profiles", "{\"id\":\"" + id + "\",\"name\":\"" + id + "\",\"executable\":\"sample-cu\","
                 + "\"args\":" + argsJson + ",\"output\":\"out.dat\",\"timeoutSeconds\":" + timeoutSeconds + "}");
         if (r.status() != 201) {

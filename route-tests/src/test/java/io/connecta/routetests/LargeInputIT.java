@@ -37,7 +37,8 @@ class LargeInputIT {
             c.put("spring.activemq.broker-url", "tcp://127.0.0.1:" + broker);
             c.put("connecta.worker.orchestrator-url", "http://127.0.0.1:" + orchestrator.port);
             try (AppProcess cu = AppProcess.start("large-cu", AppProcess.CU_JAR, "256m", c)) {
-                Http fe = new Http("http://127.0.0.1:" + orchestrator.port + "/api/fe/v1");
+                Http fe = new Http("http://127.0.0.1:" + orchestrator.port + "/api/fe/v1")
+                        .bearer(Apps.tokens(orchestrator.port).admin());
                 Await.until("the worker registers", Duration.ofSeconds(60), () -> fe.get("/workers").body().contains("UP"));
                 assertThat(fe.postJson("/worker-types/cu/profiles", "{\"id\":\"copy\",\"name\":\"Copy\","
                         + "\"executable\":\"sample-cu\",\"args\":[\"--mode\",\"copy\",\"${input}\",\"${output}\"],"

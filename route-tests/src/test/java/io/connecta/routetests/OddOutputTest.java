@@ -38,7 +38,8 @@ class OddOutputTest {
                 // the test CU that writes a NUL and invalid UTF-8 to stderr (also in cu-routes' cu-worker-test.yml)
                 "connecta.cu.executables.bad-bytes.path", "cu-routes/src/test/resources/cu-exec/bad-bytes",
                 "connecta.cu.executables.bad-bytes.positional[0]", "output"), true);
-        Http cu = new Http(system.fe.request("").build().uri().toString() + "/worker-types/cu");
+        Http cu = new Http(system.fe.request("").build().uri().toString() + "/worker-types/cu")
+                .bearer(system.tokens.admin());
         Http.Response created = cu.postJson("/profiles", "{\"id\":\"bad-bytes\",\"name\":\"Bad bytes\","
                 + "\"executable\":\"bad-bytes\",\"args\":[\"${output}\"],\"output\":\"out.dat\",\"timeoutSeconds\":60}");
         assertThat(created.status()).as("profile: %s", created).isEqualTo(201);

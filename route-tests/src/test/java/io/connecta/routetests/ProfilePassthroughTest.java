@@ -3,6 +3,7 @@ package io.connecta.routetests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import io.connecta.common.test.PostgresDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -10,19 +11,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +47,7 @@ class ProfilePassthroughTest {
     static ConfigurableApplicationContext cuB;
     static Http fe;
     static Http be;
+    static DevTokens tokens;
 
     @BeforeAll
     static void start() {
@@ -52,8 +58,10 @@ class ProfilePassthroughTest {
         String cuDb = PostgresDatabase.recreate("connecta_rt_passthrough_cu");
         cuA = Apps.cu("cu-a", cuDb, port, Map.of());
         cuB = Apps.cu("cu-b", cuDb, port, Map.of());
-        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1");
-        be = new Http("http://127.0.0.1:" + port + "/api/be/v1");
+        tokens = Apps.tokens(port);
+        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1").bearer(tokens.admin());
+        // the workers' credential: registrations of this test belong to it, like the real workers'
+        be = new Http("http://127.0.0.1:" + port + "/api/be/v1").bearer(tokens.token(DevTokens.WORKER_CU));
         Await.until("both workers registered and UP", () -> upWorkers().containsAll(List.of("cu-a", "cu-b")));
     }
 
@@ -82,7 +90,7 @@ class ProfilePassthroughTest {
     }
 
     static Http direct(ConfigurableApplicationContext cu) {
-        return new Http("http://127.0.0.1:" + Apps.port(cu) + "/api/v1");
+        return new Http("http://127.0.0.1:" + Apps.port(cu) + "/api/v1").bearer(tokens.admin());
     }
 
     @Test
@@ -157,6 +165,56 @@ class ProfilePassthroughTest {
         assertThat(fe.get("/worker-types/cu/profiles/UPPER%3Fx=1").status()).isEqualTo(404);
         assertThat(Apps.exchanges(cuA, "profile-get") + Apps.exchanges(cuB, "profile-get")).as("no worker was called")
                 .isEqualTo(a + b);
+    }
+
+    @Test
+    void workerProfileApiTakesTheOrchestratorOrAnAdminOnly() {
+        Http worker = direct(cuA);
+        assertThat(worker.anonymous().get("/profiles").status()).as("no token").isEqualTo(401);
+        for (String client : List.of(DevTokens.VIEWER, DevTokens.SUBMITTER, DevTokens.WORKER_CU)) {
+            Http.Response r = worker.bearer(tokens.token(client)).get("/profiles");
+            assertThat(r.status()).as("%s on the worker's profile API: %s", client, r).isEqualTo(403);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+        }
+        assertThat(worker.bearer(tokens.token(DevTokens.ORCHESTRATOR)).get("/profiles").status()).isEqualTo(200);
+        assertThat(worker.bearer(tokens.admin()).get("/profiles").status()).isEqualTo(200);
+        Http.Response viewerWrite = worker.bearer(tokens.viewer()).postJson("/profiles", UPPER);
+        assertThat(viewerWrite.status()).as("a viewer writes on the worker: %s", viewerWrite).isEqualTo(403);
+        assertThat(cuA.getBean(JdbcTemplate.class).queryForObject("SELECT COUNT(*) FROM cu_profile", Integer.class)).isZero();
+    }
+
+    @Test
+    void passthroughSendsTheOrchestratorsCredentialNeverTheCallers() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer spy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        spy.createContext("/", x -> {
+            seen.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = "{\"items\":[],\"total\":0,\"limit\":50,\"offset\":0}".getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        spy.start();
+        try {
+            register("cu-spy", spy.getAddress().getPort());
+            String callers = tokens.admin();
+            Http admin = fe.anonymous().bearer(callers);
+            for (int i = 0; i < 6 && seen.isEmpty(); i++) {
+                assertThat(admin.get("/worker-types/cu/profiles").status()).isEqualTo(200);
+            }
+            assertThat(seen).as("the spy worker was called").isNotEmpty();
+            for (String authorization : seen) {
+                assertThat(authorization).as("what the worker got").startsWith("Bearer ").doesNotContain(callers);
+                String payload = new String(Base64.getUrlDecoder().decode(authorization.substring(7).split("\\.")[1]),
+                        StandardCharsets.UTF_8);
+                assertThat(payload).as("the token's claims").contains("\"sub\":\"connecta-orchestrator\"")
+                        .contains("connecta-orchestrator");
+            }
+        } finally {
+            be.delete("/workers/cu-spy");
+            spy.stop(0);
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ class WorkerKillIT {
     void jobSurvivesWorkerKill() {
         try (JobSystem system = new JobSystem("kill", Map.of(), false)) {
             Map<String, Object> cu = new HashMap<>(system.cuProperties());
-            cu.put("spring.profiles.active", "postgres");
+            cu.put("spring.profiles.active", "postgres,dev");
             cu.put("spring.datasource.url", PostgresDatabase.recreate("connecta_rt_kill_cu"));
             cu.put("spring.datasource.username", PostgresDatabase.user());
 

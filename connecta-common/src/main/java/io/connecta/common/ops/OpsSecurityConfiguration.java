@@ -17,7 +17,6 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -33,8 +32,6 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.util.matcher.AntPathRequestMatcher;
-import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 import java.time.Clock;
 import java.util.List;
@@ -42,8 +39,8 @@ import java.util.List;
 /**
  * Who may call what, for both apps:
  * <ul>
- *   <li>{@code /api/**} (machine-to-machine and front-end APIs) stays open, stateless, without CSRF; the FE API
- *       ({@code /api/fe/**}) answers CORS requests from {@code connecta.ops.cors.allowed-origins} only.</li>
+ *   <li>{@code /api/**} (machine-to-machine and front-end APIs): bearer tokens, see
+ *       {@link io.connecta.common.security.ApiSecurityConfiguration}.</li>
  *   <li>{@code /actuator/health/**}, {@code /actuator/prometheus}, {@code /actuator/info} and the API docs page are
  *       open.</li>
  *   <li>Hawtio's data (Jolokia, proxy) and every other actuator endpoint need the operator login
@@ -68,19 +65,6 @@ public class OpsSecurityConfiguration {
 
     /** The Spring profile of the dev set-up: only there is the development password accepted. */
     public static final String DEV_PROFILE = "dev";
-
-    @Bean
-    @Order(1)
-    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, OpsProperties ops) throws Exception {
-        return http
-                .securityMatcher("/api/**")
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .csrf(csrf -> csrf.disable())
-                .cors(cors -> cors.configurationSource(feApiCors(ops)))
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .build();
-    }
 
     @Bean
     @Order(2)
@@ -173,17 +157,5 @@ public class OpsSecurityConfiguration {
         SecurityContextRepository contexts = new DelegatingSecurityContextRepository(
                 new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository());
         return new HawtioLoginFilter(logins, contexts, json);
-    }
-
-    static UrlBasedCorsConfigurationSource feApiCors(OpsProperties ops) {
-        CorsConfiguration fe = new CorsConfiguration();
-        fe.setAllowedOrigins(List.copyOf(ops.getCors().getAllowedOrigins()));
-        fe.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS"));
-        fe.setAllowedHeaders(List.of("Content-Type", "Idempotency-Key", "Authorization"));
-        fe.setExposedHeaders(List.of("Location"));
-        fe.setMaxAge(3600L);
-        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-        source.registerCorsConfiguration("/api/fe/**", fe);
-        return source;
     }
 }

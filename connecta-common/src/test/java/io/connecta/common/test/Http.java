@@ -18,9 +18,26 @@ public final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
+    /** The {@code Authorization} header every request carries, or null. */
+    private final String authorization;
 
     public Http(String base) {
+        this(base, null);
+    }
+
+    private Http(String base, String authorization) {
         this.base = base;
+        this.authorization = authorization;
+    }
+
+    /** A client for the same base that sends {@code Authorization: Bearer <token>} with every request. */
+    public Http bearer(String token) {
+        return new Http(base, "Bearer " + token);
+    }
+
+    /** A client for the same base that sends no {@code Authorization} header. */
+    public Http anonymous() {
+        return new Http(base, null);
     }
 
     public Response get(String path) {
@@ -48,7 +65,11 @@ public final class Http {
     }
 
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        return r;
     }
 
     public Response send(HttpRequest.Builder request) {

@@ -1,5 +1,6 @@
 package io.connecta.cu.registration;
 
+import io.connecta.common.security.ServiceTokens;
 import io.connecta.common.worker.Lease;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -10,7 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps this worker registered with the orchestrator: register at start, heartbeat within the lease, register
  * again when the orchestrator has forgotten us (404), retry with backoff while it is away; deregister on a
- * graceful stop ({@link DeregisterOnStop}). A missing orchestrator never stops the worker.
+ * graceful stop ({@link DeregisterOnStop}). A missing orchestrator never stops the worker. Every call carries the
+ * worker's service credential (client credentials, {@link ServiceTokens}); a 401 drops the token and the next try
+ * fetches a new one.
  */
 @Component
 public class WorkerRegistrationRoutes extends RouteBuilder {
@@ -19,10 +22,13 @@ public class WorkerRegistrationRoutes extends RouteBuilder {
 
     private final RegistrationState state;
     private final WorkerIdentity identity;
+    private final ServiceTokens tokens;
 
-    public WorkerRegistrationRoutes(RegistrationState state, WorkerIdentity identity) {
+    /** Takes the registration state, this worker's identity and its service credential for the BE API. */
+    public WorkerRegistrationRoutes(RegistrationState state, WorkerIdentity identity, ServiceTokens tokens) {
         this.state = state;
         this.identity = identity;
+        this.tokens = tokens;
     }
 
     @Override
@@ -38,10 +44,15 @@ public class WorkerRegistrationRoutes extends RouteBuilder {
                     .setBody(e -> identity.registration())
                     .marshal().json(JsonLibrary.Jackson)
                     .removeHeaders("*")
+                    .setHeader("Authorization", method(tokens, "authorizationHeader"))
                     .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                     .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                     .to("{{connecta.worker.orchestrator-url}}/api/be/v1/workers" + HTTP_OPTIONS)
                     .choice()
+                        .when(header(Exchange.HTTP_RESPONSE_CODE).isEqualTo(401))
+                            .log(LoggingLevel.WARN, "The orchestrator refused the worker's token; fetching a new one")
+                            .bean(tokens, "invalidate")
+                            .bean(state, "failed")
                         .when(header(Exchange.HTTP_RESPONSE_CODE).isLessThan(300))
                             .unmarshal().json(JsonLibrary.Jackson, Lease.class)
                             .bean(state, "succeeded")
@@ -59,11 +70,16 @@ public class WorkerRegistrationRoutes extends RouteBuilder {
         from("direct:worker-heartbeat").routeId("worker-heartbeat")
                 .doTry()
                     .removeHeaders("*")
+                    .setHeader("Authorization", method(tokens, "authorizationHeader"))
                     .setBody(constant(""))
                     .setHeader(Exchange.HTTP_METHOD, constant("PUT"))
                     .setHeader("instanceId", method(identity, "instanceId"))
                     .toD("{{connecta.worker.orchestrator-url}}/api/be/v1/workers/${header.instanceId}/heartbeat" + HTTP_OPTIONS)
                     .choice()
+                        .when(header(Exchange.HTTP_RESPONSE_CODE).isEqualTo(401))
+                            .log(LoggingLevel.WARN, "The orchestrator refused the worker's token; fetching a new one")
+                            .bean(tokens, "invalidate")
+                            .bean(state, "failed")
                         .when(header(Exchange.HTTP_RESPONSE_CODE).isEqualTo(404))
                             .log(LoggingLevel.WARN, "The orchestrator does not know this worker any more; registering again")
                             .bean(state, "forgotten")
@@ -83,6 +99,7 @@ public class WorkerRegistrationRoutes extends RouteBuilder {
                 .filter(method(state, "isRegistered"))
                 .doTry()
                     .removeHeaders("*")
+                    .setHeader("Authorization", method(tokens, "authorizationHeader"))
                     .setBody(constant(""))
                     .setHeader(Exchange.HTTP_METHOD, constant("DELETE"))
                     .setHeader("instanceId", method(identity, "instanceId"))

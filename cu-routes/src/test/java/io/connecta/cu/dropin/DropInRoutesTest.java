@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.job.JobQueues;
 import io.connecta.common.test.Await;
-import io.connecta.cu.CuWorkerApplication;
 import io.connecta.common.test.Http;
+import io.connecta.common.test.TestIssuer;
+import io.connecta.cu.CuWorkerApplication;
 import jakarta.jms.Connection;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -17,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -72,9 +73,13 @@ class DropInRoutesTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    /** The token issuer the worker trusts here (no orchestrator): a real one, over HTTP. */
+    static final TestIssuer ISSUER = TestIssuer.start();
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         registry.add("connecta.var-dir", () -> varDir.toString());
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
         registry.add("spring.activemq.broker-url", () -> "vm://" + BROKER + "?create=false");
     }
 
@@ -386,7 +391,8 @@ class DropInRoutesTest {
     /** Through the worker's profiles API, as an operator would. */
     private void createProfile(String id, int timeoutSeconds, String... args) {
         try {
-            Http.Response r = new Http("http://127.0.0.1:" + port + "/api/v1").postJson("/profiles",
+            Http.Response r = new Http("http://127.0.0.1:" + port + "/api/v1").bearer(ISSUER.tokens().admin())
+                    .postJson("/profiles",
                     JSON.writeValueAsString(Map.of("id", id, "name", id, "executable", "sample-cu", "args", List.of(args),
                             "output", "out.dat", "timeoutSeconds", timeoutSeconds)));
             assertThat(r.status()).as("profile %s created: %s", id, r).isEqualTo(201);

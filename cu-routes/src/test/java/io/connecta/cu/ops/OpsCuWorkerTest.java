@@ -1,7 +1,9 @@
 package io.connecta.cu.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
+import io.connecta.common.test.TestIssuer;
 import io.connecta.cu.CuWorkerApplication;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -13,8 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -33,6 +37,14 @@ import static org.assertj.core.api.Assertions.assertThat;
                 // no orchestrator here: registration keeps retrying in the background
                 "connecta.worker.orchestrator-url=http://127.0.0.1:9"})
 class OpsCuWorkerTest {
+
+    /** The token issuer the worker trusts here (no orchestrator): a real one, over HTTP. */
+    static final TestIssuer ISSUER = TestIssuer.start();
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry registry) {
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+    }
 
     @LocalServerPort
     int port;
@@ -63,9 +75,8 @@ class OpsCuWorkerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/v1/profiles", "/api/v1/openapi.json", "/actuator/health/liveness",
-            "/actuator/prometheus", "/api-docs/"})
-    void apiProbesAndDocsStayOpen(String path) {
+    @ValueSource(strings = {"/actuator/health/liveness", "/actuator/prometheus", "/api-docs/"})
+    void probesAndDocsStayOpen(String path) {
         assertThat(http.get(path).status()).as(path).isEqualTo(200);
     }
 
@@ -127,6 +138,13 @@ class OpsCuWorkerTest {
         return out.toByteArray();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/profiles", "/api/v1/openapi.json"})
+    void apiAnswersOnlyWithAToken(String path) {
+        assertThat(http.get(path).status()).as(path + " without a token").isEqualTo(401);
+        assertThat(http.bearer(ISSUER.tokens().token(DevTokens.ORCHESTRATOR)).get(path).status()).as(path).isEqualTo(200);
+    }
+
     @Test
     void readinessListsDatabaseAndBlobStore() {
         JsonNode components = http.get("/actuator/health/readiness").json().path("components");
@@ -136,14 +154,15 @@ class OpsCuWorkerTest {
 
     @Test
     void prometheusShowsTheRouteMetricsByRouteId() {
-        http.get("/api/v1/profiles");
+        http.bearer(ISSUER.tokens().admin()).get("/api/v1/profiles");
         assertThat(http.get("/actuator/prometheus").body())
                 .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"profile-list\"");
     }
 
     @Test
     void openApiDocumentValidatesAndListsTheProfilesApi() {
-        SwaggerParseResult doc = new OpenAPIV3Parser().readContents(http.get("/api/v1/openapi.json").body());
+        SwaggerParseResult doc = new OpenAPIV3Parser().readContents(
+                http.bearer(ISSUER.tokens().viewer()).get("/api/v1/openapi.json").body());
         assertThat(doc.getMessages()).isEmpty();
         assertThat(doc.getOpenAPI().getPaths()).containsKeys("/profiles", "/profiles/{profileId}");
         assertThat(http.get("/api-docs/documents.json").body()).contains("/api/v1/openapi.json");

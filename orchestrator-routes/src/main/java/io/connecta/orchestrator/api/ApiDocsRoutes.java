@@ -3,6 +3,7 @@ package io.connecta.orchestrator.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connecta.common.security.ServiceTokens;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.core.env.Environment;
@@ -20,10 +21,12 @@ public class ApiDocsRoutes extends RouteBuilder {
 
     private final ObjectMapper json;
     private final Environment environment;
+    private final ServiceTokens tokens;
 
-    public ApiDocsRoutes(ObjectMapper json, Environment environment) {
+    public ApiDocsRoutes(ObjectMapper json, Environment environment, ServiceTokens tokens) {
         this.json = json;
         this.environment = environment;
+        this.tokens = tokens;
     }
 
     @Override
@@ -42,6 +45,8 @@ public class ApiDocsRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .setHeader(Exchange.HTTP_URI, () -> "http://127.0.0.1:" + environment.getProperty("local.server.port")
                         + "/api/openapi.json")
+                // the whole document is behind the API's security too: the orchestrator asks with its own credential
+                .setHeader("Authorization", method(tokens, "authorizationHeader"))
                 .to("http://self?throwExceptionOnFailure=true")
                 .process(this::slice)
                 .removeHeaders("*")

@@ -2,6 +2,7 @@ package io.connecta.orchestrator.passthrough;
 
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.common.problem.ProblemResponses;
+import io.connecta.common.security.ServiceTokens;
 import io.connecta.common.worker.WorkerNames;
 import io.connecta.orchestrator.registry.RegistryProperties;
 import io.connecta.orchestrator.registry.WorkerRegistrationValidator;
@@ -48,12 +49,18 @@ public class ProfilePassthrough {
     private static final Pattern PROFILE_LOCATION = Pattern.compile("/api/v1/profiles/([^/?#]+)");
 
     private final RegistryProperties registry;
+    private final ServiceTokens tokens;
     private final int maxAnswerBytes;
     private final Map<String, AtomicInteger> cursors = new ConcurrentHashMap<>();
 
-    public ProfilePassthrough(RegistryProperties registry,
+    /**
+     * Takes the registry settings, the orchestrator's own service credential (which every call to a worker carries)
+     * and the largest worker answer passed on, in bytes.
+     */
+    public ProfilePassthrough(RegistryProperties registry, ServiceTokens tokens,
                               @Value("${connecta.orchestrator.passthrough.max-answer-bytes:1048576}") int maxAnswerBytes) {
         this.registry = registry;
+        this.tokens = tokens;
         this.maxAnswerBytes = maxAnswerBytes;
     }
 
@@ -126,6 +133,8 @@ public class ProfilePassthrough {
         out.setHeader(Exchange.HTTP_URI, target.baseUrl() + request.path());
         out.setHeader(Exchange.HTTP_METHOD, request.method());
         out.setHeader("Accept", "application/json, application/problem+json");
+        // the orchestrator's own credential, never the caller's token
+        out.setHeader("Authorization", tokens.authorizationHeader());
         if (request.query() != null) {
             out.setHeader(Exchange.HTTP_QUERY, request.query());
         }
@@ -133,6 +142,14 @@ public class ProfilePassthrough {
             out.setHeader(Exchange.CONTENT_TYPE, request.contentType());
         }
         out.setBody(request.body());
+    }
+
+    /** The worker refused the orchestrator's token (401): drop it and aim at the same worker again with a new one. */
+    public void renewToken(Exchange e) {
+        LOG.info("Worker at {} refused the orchestrator's token; fetching a new one", e.getMessage().getHeader(Exchange.HTTP_URI));
+        tokens.invalidate();
+        e.setProperty(ATTEMPT, e.getProperty(ATTEMPT, Integer.class) - 1);
+        aimAtNextCandidate(e);
     }
 
     public void attemptFailed(Exchange e) {

@@ -1,6 +1,7 @@
 package io.connecta.orchestrator.passthrough;
 
 import io.connecta.common.problem.ProblemRouteConfiguration;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -22,6 +23,13 @@ public class ProfilePassthroughRoutes extends RouteBuilder {
         this.passthrough = passthrough;
     }
 
+    // the target URI comes from the CamelHttpUri header; no cookie store: nothing a worker sets is kept or sent to the
+    // next one
+    private static final String WORKER_CALL = "http://registered-worker?throwExceptionOnFailure=false"
+            + "&cookieStore=#class:org.apache.camel.component.http.NoopCookieStore"
+            + "&connectTimeout={{connecta.orchestrator.passthrough.connect-timeout-ms:2000}}"
+            + "&responseTimeout={{connecta.orchestrator.passthrough.response-timeout-ms:10000}}";
+
     @Override
     public void configure() {
         // one entry per REST operation (REST DSL inlines a direct: route into one operation only)
@@ -39,17 +47,22 @@ public class ProfilePassthroughRoutes extends RouteBuilder {
                 .loopDoWhile(method(passthrough, "hasNextCandidate"))
                     .process(passthrough::aimAtNextCandidate)
                     .doTry()
-                        // the target URI comes from the CamelHttpUri header set above; no cookie store: nothing a
-                        // worker sets is kept or sent to the next one
-                        .to("http://registered-worker?throwExceptionOnFailure=false"
-                                + "&cookieStore=#class:org.apache.camel.component.http.NoopCookieStore"
-                                + "&connectTimeout={{connecta.orchestrator.passthrough.connect-timeout-ms:2000}}"
-                                + "&responseTimeout={{connecta.orchestrator.passthrough.response-timeout-ms:10000}}")
+                        // the target URI comes from the CamelHttpUri header set above
+                        .to("direct:passthrough-call")
                         .setProperty(ProfilePassthrough.ANSWERED, constant(true))
                     .doCatch(IOException.class)
                         .process(passthrough::attemptFailed)
                     .end()
                 .end()
                 .process(passthrough::shapeAnswer);
+
+        // one call to a worker, with the orchestrator's token; a 401 (expired, the issuer's key changed): once more with
+        // a new token. Failures go back to the caller's doTry.
+        from("direct:passthrough-call").routeId("passthrough-call").errorHandler(noErrorHandler())
+                .to(WORKER_CALL)
+                .filter(header(Exchange.HTTP_RESPONSE_CODE).isEqualTo(401))
+                    .process(passthrough::renewToken)
+                    .to(WORKER_CALL)
+                .end();
     }
 }

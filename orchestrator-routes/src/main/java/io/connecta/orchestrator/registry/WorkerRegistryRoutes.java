@@ -2,6 +2,7 @@ package io.connecta.orchestrator.registry;
 
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.common.problem.ProblemRouteConfiguration;
+import io.connecta.common.security.ApiCaller;
 import io.connecta.common.worker.Lease;
 import io.connecta.common.worker.WorkerRegistration;
 import org.apache.camel.Exchange;
@@ -14,20 +15,24 @@ import java.util.Map;
 
 /**
  * The worker registry on camel-sql: register (an upsert), heartbeat, deregister, list. A worker is UP while its
- * last heartbeat is younger than its lease.
+ * last heartbeat is younger than its lease. An instanceId belongs to the credential (the token's {@code sub}) that
+ * registered it: another credential's registration of it answers 409, its heartbeat or deregistration 403.
  */
 @Component
 public class WorkerRegistryRoutes extends RouteBuilder {
 
     private static final String COLUMNS = "instance_id, worker_type, base_url, version, lease_seconds, registered_at,"
             + " last_heartbeat";
+    /** The caller owns the row, or nobody does (a row from before owners were recorded). */
+    private static final String OWNED = " WHERE instance_id = :#instanceId AND (owner = :#owner OR owner IS NULL)";
     private static final String UPDATE = "sql:UPDATE worker SET worker_type = :#workerType, base_url = :#baseUrl,"
-            + " version = :#version, lease_seconds = :#leaseSeconds, last_heartbeat = :#now"
-            + " WHERE instance_id = :#instanceId";
-    private static final String INSERT = "sql:INSERT INTO worker (" + COLUMNS + ") VALUES (:#instanceId, :#workerType,"
-            + " :#baseUrl, :#version, :#leaseSeconds, :#now, :#now)";
-    private static final String HEARTBEAT = "sql:UPDATE worker SET last_heartbeat = :#now WHERE instance_id = :#instanceId";
-    private static final String DELETE = "sql:DELETE FROM worker WHERE instance_id = :#instanceId";
+            + " version = :#version, lease_seconds = :#leaseSeconds, last_heartbeat = :#now, owner = :#owner" + OWNED;
+    private static final String INSERT = "sql:INSERT INTO worker (" + COLUMNS + ", owner) VALUES (:#instanceId,"
+            + " :#workerType, :#baseUrl, :#version, :#leaseSeconds, :#now, :#now, :#owner)";
+    private static final String HEARTBEAT = "sql:UPDATE worker SET last_heartbeat = :#now, owner = :#owner" + OWNED;
+    private static final String DELETE = "sql:DELETE FROM worker" + OWNED;
+    private static final String SELECT_OWNER = "sql:SELECT owner FROM worker WHERE instance_id = :#instanceId"
+            + "?outputType=SelectOne&outputHeader=registeredOwner";
     private static final String SELECT_ALL = "sql:SELECT " + COLUMNS + " FROM worker ORDER BY worker_type, instance_id";
     private static final String SELECT_TYPE = "sql:SELECT " + COLUMNS + " FROM worker WHERE worker_type = :#workerType"
             + " ORDER BY instance_id";
@@ -47,8 +52,13 @@ public class WorkerRegistryRoutes extends RouteBuilder {
         from("direct:worker-register").routeId("worker-register").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .process(e -> {
                     WorkerRegistration valid = validator.validate(e.getMessage().getBody(WorkerRegistration.class));
-                    e.getMessage().setBody(rows.toParams(valid));
+                    Map<String, Object> params = rows.toParams(valid);
+                    params.put("owner", ApiCaller.subject(e));
+                    e.getMessage().setBody(params);
                 })
+                .to(SELECT_OWNER)
+                .process(e -> refuseOthers(e, 409, "is registered by another credential; a worker registers"
+                        + " its own instanceId only"))
                 .to(UPDATE)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                     .to(INSERT)
@@ -59,7 +69,10 @@ public class WorkerRegistryRoutes extends RouteBuilder {
 
         from("direct:worker-heartbeat").routeId("worker-heartbeat").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .process(e -> e.getMessage().setBody(Map.of(
-                        "instanceId", e.getMessage().getHeader("instanceId", String.class), "now", rows.now())))
+                        "instanceId", e.getMessage().getHeader("instanceId", String.class), "now", rows.now(),
+                        "owner", ApiCaller.subject(e))))
+                .to(SELECT_OWNER)
+                .process(e -> refuseOthers(e, 403, "belongs to another credential"))
                 .to(HEARTBEAT)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                     .process(this::unknownWorker)
@@ -67,6 +80,11 @@ public class WorkerRegistryRoutes extends RouteBuilder {
                 .setBody(e -> lease(e.getMessage().getHeader("instanceId", String.class)));
 
         from("direct:worker-deregister").routeId("worker-deregister").routeConfigurationId(ProblemRouteConfiguration.ID)
+                .process(e -> e.getMessage().setBody(Map.of(
+                        "instanceId", e.getMessage().getHeader("instanceId", String.class),
+                        "owner", ApiCaller.subject(e))))
+                .to(SELECT_OWNER)
+                .process(e -> refuseOthers(e, 403, "belongs to another credential"))
                 .to(DELETE)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                     .process(this::unknownWorker)
@@ -87,6 +105,16 @@ public class WorkerRegistryRoutes extends RouteBuilder {
 
     private Lease lease(String instanceId) {
         return new Lease(instanceId, properties.getLeaseSeconds());
+    }
+
+    /** Refuses the call when the instanceId in the body is owned by another credential than the caller's. */
+    private static void refuseOthers(Exchange e, int status, String why) {
+        Map<?, ?> params = e.getMessage().getBody(Map.class);
+        String owner = e.getMessage().getHeader("registeredOwner", String.class);
+        e.getMessage().removeHeader("registeredOwner");
+        if (owner != null && !owner.equals(params.get("owner"))) {
+            throw new ApiProblemException(status, "worker instance '" + params.get("instanceId") + "' " + why);
+        }
     }
 
     private void unknownWorker(Exchange e) {

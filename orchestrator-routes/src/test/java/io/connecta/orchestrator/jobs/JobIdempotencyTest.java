@@ -3,6 +3,7 @@ package io.connecta.orchestrator.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -193,8 +194,9 @@ class JobIdempotencyTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM job", Integer.class)).isOne();
     }
 
-    static String head(String key) {
+    String head(String key) {
         return "POST /api/fe/v1/jobs?workerType=cu&profileId=copy&filename=in.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + token() + "\r\n"
                 + "Content-Type: application/octet-stream\r\nIdempotency-Key: " + key + "\r\nContent-Length: " + SIZE
                 + "\r\n\r\n";
     }
@@ -203,6 +205,17 @@ class JobIdempotencyTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/fe/v1/jobs?workerType=cu&profileId="
                         + profileId + "&filename=" + filename))
                 .header("Content-Type", "application/octet-stream").header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + token())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
+
+    /** A submitter's token of this orchestrator's dev issuer. */
+    String token() {
+        if (token == null) {
+            token = new DevTokens("http://127.0.0.1:" + port).submitter();
+        }
+        return token;
+    }
+
+    private String token;
 }

@@ -7,6 +7,7 @@ import io.connecta.common.job.JobQueues;
 import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.orchestrator.OrchestratorApplication;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.activemq.ActiveMQConnectionFactory;
@@ -174,6 +175,7 @@ class JobSweepTest {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + port + "/api/fe/v1/jobs?workerType=cu&profileId=copy"))
                 .header("Content-Type", "application/octet-stream")
+                .header("Authorization", "Bearer " + new DevTokens("http://127.0.0.1:" + port).submitter())
                 .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(202);
         return json.readTree(answer.body()).path("jobId").asText();

@@ -3,6 +3,7 @@ package io.connecta.orchestrator.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,8 +42,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobUploadTest {
 
     static final int SIZE = 4 * 1024 * 1024;
-    static final String REQUEST_HEAD = "POST /api/fe/v1/jobs?workerType=cu&profileId=copy&filename=in.bin HTTP/1.1\r\n"
-            + "Host: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: " + SIZE + "\r\n\r\n";
+
+    /** The head of an upload, with a submitter's token of this orchestrator's dev issuer. */
+    String requestHead() {
+        return "POST /api/fe/v1/jobs?workerType=cu&profileId=copy&filename=in.bin HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n" + authorization() + "Content-Type: application/octet-stream\r\nContent-Length: "
+                + SIZE + "\r\n\r\n";
+    }
+
+    String authorization() {
+        return "Authorization: Bearer " + new DevTokens("http://127.0.0.1:" + port).submitter() + "\r\n";
+    }
 
     @LocalServerPort
     int port;
@@ -63,7 +73,7 @@ class JobUploadTest {
         byte[] input = pattern(SIZE);
         try (Socket client = new Socket("127.0.0.1", port)) {
             OutputStream out = client.getOutputStream();
-            out.write(REQUEST_HEAD.getBytes(StandardCharsets.US_ASCII));
+            out.write(requestHead().getBytes(StandardCharsets.US_ASCII));
             out.write(input, 0, SIZE / 2);
             out.flush();
 
@@ -89,7 +99,7 @@ class JobUploadTest {
         List<Path> blobsBefore = files(varDir.resolve("blobs"));
         try (Socket client = new Socket("127.0.0.1", port)) {
             OutputStream out = client.getOutputStream();
-            out.write(REQUEST_HEAD.getBytes(StandardCharsets.US_ASCII));
+            out.write(requestHead().getBytes(StandardCharsets.US_ASCII));
             out.write(pattern(SIZE / 2));
             out.flush();
             Await.until("the upload has begun", () -> !temporaryBlobs().isEmpty());
@@ -107,7 +117,7 @@ class JobUploadTest {
         try (Socket client = new Socket("127.0.0.1", port)) {
             client.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
             OutputStream out = client.getOutputStream();
-            out.write(REQUEST_HEAD.getBytes(StandardCharsets.US_ASCII));
+            out.write(requestHead().getBytes(StandardCharsets.US_ASCII));
             out.write(pattern(SIZE / 2));
             out.flush();
             // the client stays connected and sends nothing more: the server gives up after the connection timeout
@@ -123,7 +133,7 @@ class JobUploadTest {
     @Test
     void uploadThatIsNotOctetStreamIsRefusedWith415() throws Exception {
         try (Socket client = new Socket("127.0.0.1", port)) {
-            client.getOutputStream().write(("POST /api/fe/v1/jobs?workerType=cu&profileId=copy HTTP/1.1\r\nHost: x\r\n"
+            client.getOutputStream().write(("POST /api/fe/v1/jobs?workerType=cu&profileId=copy HTTP/1.1\r\nHost: x\r\n" + authorization()
                     + "Content-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello").getBytes(StandardCharsets.US_ASCII));
             String answer = readAnswer(client.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 415").contains("application/problem+json", "application/octet-stream");

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpsApiDocsTest extends OpsTestSupport {
 
     SwaggerParseResult parse(String path) {
-        Http.Response r = http.get(path);
+        Http.Response r = api.get(path);
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         ParseOptions options = new ParseOptions();
         options.setResolve(true);

@@ -38,7 +38,7 @@ class OpsHawtioBrowserTest extends OpsTestSupport {
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("pf-login-password-id")));
 
-        assertThat(http.get("/api/fe/v1/workers").status()).isEqualTo(200);
+        assertThat(api.get("/api/fe/v1/workers").status()).isEqualTo(200);
         browser.get(base() + "/actuator/hawtio/camel/routes");
         for (String routeId : new String[] {"worker-register", "worker-list", "profile-passthrough"}) {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), routeId));

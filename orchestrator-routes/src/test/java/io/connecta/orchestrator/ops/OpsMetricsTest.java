@@ -16,7 +16,7 @@ class OpsMetricsTest extends OpsTestSupport {
 
     @Test
     void prometheusShowsCamelRouteMetricsByRouteId() {
-        assertThat(http.get("/api/fe/v1/workers").status()).isEqualTo(200);
+        assertThat(api.get("/api/fe/v1/workers").status()).isEqualTo(200);
         String scrape = http.get("/actuator/prometheus").body();
         assertThat(scrape).containsPattern("camel_exchanges_total\\{[^}]*routeId=\"worker-list\"");
         assertThat(scrape).containsPattern("camel_route_policy_seconds_count\\{[^}]*routeId=\"worker-list\"");

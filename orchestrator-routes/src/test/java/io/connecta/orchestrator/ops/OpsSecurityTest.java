@@ -42,11 +42,21 @@ class OpsSecurityTest extends OpsTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/fe/v1/workers", "/api/fe/v1/openapi.json", "/api/be/v1/openapi.json",
-            "/actuator/health", "/actuator/health/liveness", "/actuator/prometheus", "/actuator/info", "/api-docs/"})
-    void apisProbesAndDocsStayOpenWithoutCredentials(String path) {
+    @ValueSource(strings = {"/actuator/health", "/actuator/health/liveness", "/actuator/prometheus", "/actuator/info",
+            "/api-docs/"})
+    void probesAndDocsStayOpenWithoutCredentials(String path) {
         Http.Response r = http.get(path);
         assertThat(r.status()).as("%s without credentials: %s", path, r).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/fe/v1/workers", "/api/fe/v1/openapi.json", "/api/be/v1/openapi.json"})
+    void apisAnswerOnlyWithABearerToken(String path) {
+        Http.Response anonymous = http.get(path);
+        assertThat(anonymous.status()).as("%s without a token: %s", path, anonymous).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
+        Http.Response r = api.get(path);
+        assertThat(r.status()).as("%s as a viewer: %s", path, r).isEqualTo(200);
     }
 
     @Test

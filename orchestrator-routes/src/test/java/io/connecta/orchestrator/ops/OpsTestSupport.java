@@ -1,14 +1,15 @@
 package io.connecta.orchestrator.ops;
 
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.DisableJmx;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +37,18 @@ abstract class OpsTestSupport {
     @LocalServerPort
     int port;
 
+    /** No credentials. */
     Http http;
+    /** Tokens from this orchestrator's dev issuer. */
+    DevTokens tokens;
+    /** The APIs as a viewer (a dev token). */
+    Http api;
 
     @BeforeEach
     void client() {
         http = new Http(base());
+        tokens = new DevTokens(base());
+        api = http.bearer(tokens.viewer());
     }
 
     String base() {

@@ -2,7 +2,9 @@ package io.connecta.orchestrator.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connecta.common.test.Await;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
+import io.connecta.common.test.TestIssuer;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,19 +13,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The BE API over real HTTP: the registry's whole life cycle, and bad registrations that change nothing. */
+/**
+ * The BE API over real HTTP with tokens of the real dev issuer: the registry's whole life cycle, bad registrations
+ * that change nothing, and instanceIds that belong to the credential that registered them.
+ */
 @CamelSpringBootTest
 @ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=orchestrator", "connecta.orchestrator.registry.lease-seconds=1"})
+        properties = {"spring.config.name=orchestrator", "connecta.orchestrator.registry.lease-seconds=1",
+                "connecta.var-dir=orchestrator-routes/target/registry-test-var"})
 class WorkerRegistryRoutesTest {
 
     static final String CU = """
@@ -35,14 +45,66 @@ class WorkerRegistryRoutesTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Value("${connecta.security.dev-issuer.key-file}")
+    Path devIssuerKey;
+
+    /** The BE API as the CU workers' credential (client connecta-worker-cu). */
     Http be;
     Http fe;
+    DevTokens tokens;
 
     @BeforeEach
     void clean() {
         jdbc.update("DELETE FROM worker");
-        be = new Http("http://127.0.0.1:" + port + "/api/be/v1");
-        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1");
+        tokens = new DevTokens("http://127.0.0.1:" + port);
+        be = new Http("http://127.0.0.1:" + port + "/api/be/v1").bearer(tokens.token(DevTokens.WORKER_CU));
+        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1").bearer(tokens.viewer());
+    }
+
+    /**
+     * Another worker credential: a token the dev issuer's own key signs, with the worker role, for another subject
+     * (as a second worker client of the issuer would have).
+     */
+    Http rogue() {
+        try (TestIssuer sameKey = TestIssuer.withKeyFile(devIssuerKey)) {
+            return be.bearer(sameKey.token("rogue-worker", List.of("connecta-worker"), List.of("connecta"), Duration.ofMinutes(5)));
+        }
+    }
+
+    @Test
+    void anotherCredentialCannotTakeOverHeartbeatOrDeregisterARegisteredInstance() {
+        assertThat(be.postJson("/workers", CU).status()).isEqualTo(201);
+        String before = jdbc.queryForList("SELECT instance_id, base_url, owner FROM worker").toString();
+        Http rogue = rogue();
+
+        Http.Response takeover = rogue.postJson("/workers", CU.replace("127.0.0.1:18081", "127.0.0.1:9999"));
+        assertThat(takeover.status()).as("re-registration by another credential: %s", takeover).isEqualTo(409);
+        assertThat(takeover.contentType()).startsWith("application/problem+json");
+        Http.Response heartbeat = rogue.send("PUT", "/workers/cu-a/heartbeat", null, new byte[0]);
+        assertThat(heartbeat.status()).as("heartbeat by another credential: %s", heartbeat).isEqualTo(403);
+        assertThat(heartbeat.contentType()).startsWith("application/problem+json");
+        Http.Response deregister = rogue.delete("/workers/cu-a");
+        assertThat(deregister.status()).as("deregistration by another credential: %s", deregister).isEqualTo(403);
+
+        assertThat(jdbc.queryForList("SELECT instance_id, base_url, owner FROM worker").toString())
+                .as("the registration is unchanged").isEqualTo(before).contains("connecta-worker-cu", "18081");
+        assertThat(rogue.postJson("/workers", CU.replace("cu-a", "rogue-1")).status())
+                .as("its own instanceId it may register").isEqualTo(201);
+        assertThat(be.send("PUT", "/workers/cu-a/heartbeat", null, new byte[0]).status()).as("the owner's heartbeat")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void onlyTheWorkerRoleMayUseTheBeApi() {
+        for (String client : List.of(DevTokens.VIEWER, DevTokens.ADMIN, DevTokens.ORCHESTRATOR)) {
+            Http.Response r = be.bearer(tokens.token(client)).postJson("/workers", CU);
+            assertThat(r.status()).as("%s registers: %s", client, r).isEqualTo(403);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+        }
+        Http.Response anonymous = be.anonymous().postJson("/workers", CU);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isZero();
     }
 
     String status(String instanceId) {
