@@ -1,5 +1,6 @@
 package io.connecta.common.blob;
 
+import io.connecta.blobtest.BlobStoreTestApplication;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StreamCache;
