@@ -90,11 +90,6 @@ class OpenApiFuzzTest {
     @Property(tries = 600, seed = "20261129", shrinking = ShrinkingMode.OFF)
     void everyAnswerIsBelow500AndDocumented(@ForAll("requests") FuzzRequest r) {
         Http.Response response = send(r);
-        if (response.status() >= 500 || !r.op().documented().contains(response.status())
-                || (response.status() >= 400 && !response.contentType().startsWith("application/problem+json"))) {
-            System.out.println("FUZZFIND " + response.status() + " " + r.op() + " " + r.values() + " :: " + response.body().replace("\n", " ").substring(0, Math.min(300, response.body().length())));
-            return;
-        }
         assertThat(response.status())
                 .as("%s answered %d %s", r, response.status(), response.body())
                 .isLessThan(500)
