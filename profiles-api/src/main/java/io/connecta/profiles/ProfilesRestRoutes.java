@@ -43,6 +43,7 @@ public class ProfilesRestRoutes extends RouteBuilder {
                     .outType(CuProfile.class)
                     .param().name("profileId").type(RestParamType.path).required(true).endParam()
                     .responseMessage().code(200).message("the profile").endResponseMessage()
+                    .responseMessage().code(400).message("malformed path").responseModel(Problem.class).endResponseMessage()
                     .responseMessage().code(404).message("no such profile").responseModel(Problem.class).endResponseMessage()
                     .to("direct:profile-get")
 
@@ -62,6 +63,7 @@ public class ProfilesRestRoutes extends RouteBuilder {
                 .delete("/{profileId}").id("rest-profile-delete").description("Delete a profile")
                     .param().name("profileId").type(RestParamType.path).required(true).endParam()
                     .responseMessage().code(204).message("deleted").endResponseMessage()
+                    .responseMessage().code(400).message("malformed path").responseModel(Problem.class).endResponseMessage()
                     .responseMessage().code(404).message("no such profile").responseModel(Problem.class).endResponseMessage()
                     .to("direct:profile-delete");
     }

@@ -10,6 +10,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -133,6 +134,14 @@ abstract class AbstractProfilesApiTest {
         return ids;
     }
 
+    /** Found by OpenApiFuzzTest: Tomcat answered these with its HTML error page, Spring with its own error JSON. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/profiles/a%2Fb", "/profiles/a%5Cb", "/profiles/a%00b", "/profiles/%25zz"})
+    void malformedPathsAreAnswered400AsProblemJson(String path) {
+        assertProblem(http.get(path), 400, "malformed");
+        assertProblem(http.delete(path), 400, "malformed");
+    }
+
     @Test
     void malformedJsonIsRejectedWith400AndChangesNothing() {
         assertProblem(http.postJson("/profiles", "{\"id\":\"x\", \"name\": "), 400, "JSON");
@@ -147,6 +156,9 @@ abstract class AbstractProfilesApiTest {
         assertProblem(http.postJson("/profiles", UPPER.replace("\"timeoutSeconds\":60", "\"timeoutSeconds\":1.5")),
                 400, "timeoutSeconds");
         assertProblem(http.postJson("/profiles", UPPER.replace("\"output\"", "\"outptu\"")), 400, "outptu");
+        // found by OpenApiFuzzTest: a time that is not one answered 500
+        assertProblem(http.postJson("/profiles", UPPER.replace("{", "{\"createdAt\":\"soon\",")), 400, "createdAt");
+        assertProblem(http.putJson("/profiles/upper", UPPER.replace("{", "{\"version\":1,\"updatedAt\":\"a\\nb\",")), 400, "updatedAt");
         assertThat(rows()).isZero();
     }
 

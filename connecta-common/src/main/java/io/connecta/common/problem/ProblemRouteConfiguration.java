@@ -46,10 +46,7 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
 
         // unmarshalling by REST binding: the body is not the JSON the operation takes
         config.onException(JsonProcessingException.class).handled(true)
-                .process(e -> {
-                    JsonProcessingException p = e.getProperty(Exchange.EXCEPTION_CAUGHT, JsonProcessingException.class);
-                    problems.write(e, 400, describe(p), fieldOf(p));
-                });
+                .process(this::badJson);
 
         config.onException(BodyTooLargeException.class).handled(true)
                 .process(e -> problems.write(e, 413, e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage(),
@@ -69,9 +66,26 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
         config.onException(DuplicateKeyException.class).handled(true)
                 .process(e -> problems.write(e, 409, "a resource with this id already exists", List.of()));
 
+        // Camel matches an exception's root cause first: a binding error caused by, say, a DateTimeParseException (a
+        // time field that is not a time) comes here, not to the JsonProcessingException clause above
         config.onException(Exception.class).handled(true)
-                .log(org.apache.camel.LoggingLevel.ERROR, "Unexpected failure on ${header.CamelHttpMethod} ${header.CamelHttpUri}: ${exception.stacktrace}")
-                .process(e -> problems.write(e, 500, "internal error; the server log has the details", List.of()));
+                .choice()
+                    .when(e -> jsonFailure(e) != null)
+                        .process(this::badJson)
+                    .otherwise()
+                        .log(org.apache.camel.LoggingLevel.ERROR, "Unexpected failure on ${header.CamelHttpMethod} ${header.CamelHttpUri}: ${exception.stacktrace}")
+                        .process(e -> problems.write(e, 500, "internal error; the server log has the details", List.of()))
+                .end();
+    }
+
+    /** Unmarshalling by REST binding failed: the body is not the JSON the operation takes. */
+    private void badJson(Exchange e) {
+        JsonProcessingException p = jsonFailure(e);
+        problems.write(e, 400, describe(p), fieldOf(p));
+    }
+
+    private static JsonProcessingException jsonFailure(Exchange e) {
+        return ObjectHelper.getException(JsonProcessingException.class, e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
     }
 
     private static String describe(JsonProcessingException e) {

@@ -31,12 +31,14 @@ public class BeApiRestRoutes extends RouteBuilder {
                     .outType(Lease.class)
                     .param().name("instanceId").type(RestParamType.path).required(true).endParam()
                     .responseMessage().code(200).message("lease renewed").endResponseMessage()
+                    .responseMessage().code(400).message("malformed path").responseModel(Problem.class).endResponseMessage()
                     .responseMessage().code(404).message("unknown instance: register again").responseModel(Problem.class).endResponseMessage()
                     .to("direct:worker-heartbeat")
 
                 .delete("/{instanceId}").id("rest-worker-deregister").description("Deregister on graceful shutdown")
                     .param().name("instanceId").type(RestParamType.path).required(true).endParam()
                     .responseMessage().code(204).message("deregistered").endResponseMessage()
+                    .responseMessage().code(400).message("malformed path").responseModel(Problem.class).endResponseMessage()
                     .responseMessage().code(404).message("unknown instance").responseModel(Problem.class).endResponseMessage()
                     .to("direct:worker-deregister");
     }
