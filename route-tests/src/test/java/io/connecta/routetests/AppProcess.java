@@ -34,11 +34,21 @@ final class AppProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** Starts the app in the dev set-up (profile dev added), as {@code ./connecta up} does. */
     static AppProcess start(String name, Path jar, String heap, Map<String, Object> properties) {
+        return startWith(name, jar, heap, Apps.withDevProfile(properties));
+    }
+
+    /** Starts the app with exactly these properties: no dev profile, so everything production needs must be in them. */
+    static AppProcess startProduction(String name, Path jar, String heap, Map<String, Object> properties) {
+        return startWith(name, jar, heap, properties);
+    }
+
+    private static AppProcess startWith(String name, Path jar, String heap, Map<String, Object> properties) {
         int port = Apps.freePort();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx" + heap, "-jar", jar.toString(), "--server.port=" + port));
-        Apps.withDevProfile(properties).forEach((k, v) -> command.add("--" + k + "=" + v));
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
             Path logs = Files.createDirectories(ROOT.resolve("route-tests/target/it-logs"));
             Path log = logs.resolve(name + ".log");

@@ -50,7 +50,7 @@ class KeycloakIT {
         o.put("spring.activemq.user", "orchestrator");
         o.put("spring.activemq.password", BROKER_ORCHESTRATOR);
         o.put("connecta.orchestrator.registry.allowed-hosts", "127.0.0.1/32");
-        orchestrator = AppProcess.start("kc-orchestrator", AppProcess.ORCHESTRATOR_JAR, "384m", o);
+        orchestrator = AppProcess.startProduction("kc-orchestrator", AppProcess.ORCHESTRATOR_JAR, "384m", o);
 
         Map<String, Object> c = production("connecta-worker-cu", "it-worker-secret");
         c.put("connecta.var-dir", Apps.tempDir("kc-cu"));
@@ -60,7 +60,7 @@ class KeycloakIT {
         c.put("spring.activemq.user", "worker-cu");
         c.put("spring.activemq.password", BROKER_WORKER);
         c.put("connecta.cu.sandbox.required", true);
-        worker = AppProcess.start("kc-cu", AppProcess.CU_JAR, "256m", c);
+        worker = AppProcess.startProduction("kc-cu", AppProcess.CU_JAR, "256m", c);
         api = new Http("http://127.0.0.1:" + orchestrator.port + "/api/fe/v1");
     }
 

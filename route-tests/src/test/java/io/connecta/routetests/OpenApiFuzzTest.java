@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -73,10 +74,12 @@ class OpenApiFuzzTest {
     static void start() {
         system = new JobSystem("fuzz", Map.of(), true);
         operations = new ArrayList<>();
-        Http orchestrator = new Http("http://127.0.0.1:" + system.orchestratorPort);
-        Http worker = new Http("http://127.0.0.1:" + Apps.port(system.cu));
-        operations.addAll(operations("FE", orchestrator, "/api/fe/v1/openapi.json"));
-        operations.addAll(operations("BE", orchestrator, "/api/be/v1/openapi.json"));
+        // each API with a credential allowed every operation of it: the FE API's admin, a worker, the orchestrator
+        String orchestrator = "http://127.0.0.1:" + system.orchestratorPort;
+        DevTokens tokens = new DevTokens(orchestrator);
+        Http worker = new Http("http://127.0.0.1:" + Apps.port(system.cu)).bearer(tokens.token(DevTokens.ORCHESTRATOR));
+        operations.addAll(operations("FE", new Http(orchestrator).bearer(tokens.admin()), "/api/fe/v1/openapi.json"));
+        operations.addAll(operations("BE", new Http(orchestrator).bearer(tokens.token(DevTokens.WORKER_CU)), "/api/be/v1/openapi.json"));
         operations.addAll(operations("CU worker", worker, "/api/v1/openapi.json"));
     }
 
