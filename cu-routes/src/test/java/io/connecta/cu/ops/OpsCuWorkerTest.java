@@ -112,18 +112,20 @@ class OpsCuWorkerTest {
     void aProfileWhoseJsonIsNotUtf8Is400ProblemJson() {
         byte[] body = concat("{\"id\":\"u8b\",\"name\":\"".getBytes(StandardCharsets.US_ASCII), new byte[]{(byte) 0xff, (byte) 0xfe},
                 "\",\"executable\":\"sample-cu\"}".getBytes(StandardCharsets.US_ASCII));
-        Http.Response r = http.send("POST", "/api/v1/profiles", "application/json", body);
+        Http admin = http.bearer(ISSUER.tokens().admin());
+        Http.Response r = admin.send("POST", "/api/v1/profiles", "application/json", body);
         assertThat(r.status()).as("%s", r).isEqualTo(400);
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(r.json().path("detail").asText()).containsIgnoringCase("UTF-8");
-        assertThat(http.get("/api/v1/profiles/u8b").status()).as("nothing stored").isEqualTo(404);
+        assertThat(admin.get("/api/v1/profiles/u8b").status()).as("nothing stored").isEqualTo(404);
     }
 
     @Test
     void anOversizedChunkedJsonBodyIs413ProblemJson() {
         byte[] chunk = ("{\"id\":\"big\",\"name\":\"" + "x".repeat(8000)).getBytes(StandardCharsets.US_ASCII);
         io.connecta.common.test.RawHttp.Response r = io.connecta.common.test.RawHttp.send("127.0.0.1", port,
-                "POST /api/v1/profiles HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                "POST /api/v1/profiles HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
+                        + "\r\nAuthorization: Bearer " + ISSUER.tokens().admin(),
                 io.connecta.common.test.RawHttp.chunked(chunk, 200));
         assertThat(r.status()).as("%s", r).isEqualTo(413);
         assertThat(r.header("Content-Type")).startsWith("application/problem+json");

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * sender wrote there. Users: orchestrator-test.yml.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.var-dir=orchestrator-routes/target/broker-security-test-var"})
 class EmbeddedBrokerSecurityTest {

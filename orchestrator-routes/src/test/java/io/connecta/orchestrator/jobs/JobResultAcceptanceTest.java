@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code connecta.jobs.invalid} with the reason in {@code ConnectaReason}, and the job is unchanged.
  */
 @CamelSpringBootTest
-@ActiveProfiles("test")
+@ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.var-dir=orchestrator-routes/target/result-acceptance-test-var"})
 class JobResultAcceptanceTest {

@@ -228,7 +228,8 @@ class WorkerRegistryRoutesTest {
     void anOversizedChunkedRegistrationIs413ProblemJson() {
         byte[] chunk = ("{\"instanceId\":\"cu-b\",\"version\":\"" + "1".repeat(1000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         io.connecta.common.test.RawHttp.Response r = io.connecta.common.test.RawHttp.send("127.0.0.1", port,
-                "POST /api/be/v1/workers HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                "POST /api/be/v1/workers HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
+                        + "\r\nAuthorization: Bearer " + tokens.token(DevTokens.WORKER_CU),
                 io.connecta.common.test.RawHttp.chunked(chunk, 20));
         assertThat(r.status()).as("%s", r).isEqualTo(413);
         assertThat(r.header("Content-Type")).startsWith("application/problem+json");
