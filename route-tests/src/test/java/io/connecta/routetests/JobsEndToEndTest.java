@@ -110,7 +110,10 @@ class JobsEndToEndTest {
         assertThat(n.path("status").asText()).isEqualTo("FAILED");
         assertThat(n.path("error").asText()).contains("no output file");
 
-        String metrics = new Http("http://127.0.0.1:" + system.orchestratorPort).get("/actuator/prometheus").body();
+        Http ops = new Http("http://127.0.0.1:" + system.orchestratorPort);
+        // the metrics take the operator login (the dev set-up's)
+        String metrics = ops.send(ops.request("/actuator/prometheus").header("Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString("admin:connecta-dev".getBytes()))).body();
         assertThat(metrics).as("the failed job is counted with its outcome")
                 .containsPattern("connecta_jobs_finished_total\\{[^}]*outcome=\"FAILED\"[^}]*profileId=\"fail3\"[^}]*} 1\\.0");
         assertThat(metrics).containsPattern("connecta_jobs_duration_seconds_count\\{[^}]*profileId=\"slow\"[^}]*} 1");

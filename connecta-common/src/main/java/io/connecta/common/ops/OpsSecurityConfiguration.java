@@ -41,7 +41,7 @@ import java.util.List;
  * <ul>
  *   <li>{@code /api/**} (machine-to-machine and front-end APIs): bearer tokens, see
  *       {@link io.connecta.common.security.ApiSecurityConfiguration}.</li>
- *   <li>{@code /actuator/health/**}, {@code /actuator/prometheus}, {@code /actuator/info} and the API docs page are
+ *   <li>{@code /actuator/health/**} and the API docs page (its documents need a token) are
  *       open.</li>
  *   <li>Hawtio's data (Jolokia, proxy) and every other actuator endpoint need the operator login
  *       ({@code connecta.ops.username} / {@code connecta.ops.password}): HTTP Basic, or a session from Hawtio's own
@@ -78,8 +78,9 @@ public class OpsSecurityConfiguration {
                 .authenticationManager(logins)
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
-                                "/actuator/info").permitAll()
+                        // only the probes answer strangers; metrics (job and profile names) take the operator login, as
+                        // a Prometheus scrape config's basic_auth gives it
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers(HAWTIO + "/jolokia/**", HAWTIO + "/proxy/**").hasRole(OPERATOR_ROLE)
                         // the page shell: static files, client-side routes, the login and user servlets
                         .requestMatchers(HAWTIO, HAWTIO + "/**").permitAll()

@@ -17,21 +17,21 @@ class OpsMetricsTest extends OpsTestSupport {
     @Test
     void prometheusShowsCamelRouteMetricsByRouteId() {
         assertThat(api.get("/api/fe/v1/workers").status()).isEqualTo(200);
-        String scrape = http.get("/actuator/prometheus").body();
+        String scrape = getAsOperator("/actuator/prometheus").body();
         assertThat(scrape).containsPattern("camel_exchanges_total\\{[^}]*routeId=\"worker-list\"");
         assertThat(scrape).containsPattern("camel_route_policy_seconds_count\\{[^}]*routeId=\"worker-list\"");
     }
 
     @Test
     void prometheusShowsTheJobMetrics() {
-        assertThat(http.get("/actuator/prometheus").body()).as("the running gauge exists before any job")
+        assertThat(getAsOperator("/actuator/prometheus").body()).as("the running gauge exists before any job")
                 .containsPattern("connecta_jobs_running\\{[^}]*workerType=\"cu\"[^}]*} 0");
 
         jobs.submitted("cu", "metrics-upper");
         jobs.started("cu", "metrics-upper");
         jobs.finished("cu", "metrics-upper", "SUCCEEDED", Duration.ofSeconds(2));
 
-        String scrape = http.get("/actuator/prometheus").body();
+        String scrape = getAsOperator("/actuator/prometheus").body();
         assertThat(scrape).containsPattern("connecta_jobs_submitted_total\\{[^}]*profileId=\"metrics-upper\"[^}]*} 1.0");
         assertThat(scrape).containsPattern("connecta_jobs_finished_total\\{[^}]*outcome=\"SUCCEEDED\"[^}]*profileId=\"metrics-upper\"");
         assertThat(scrape).containsPattern("connecta_jobs_duration_seconds_bucket\\{[^}]*profileId=\"metrics-upper\"");

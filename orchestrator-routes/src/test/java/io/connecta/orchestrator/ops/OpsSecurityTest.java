@@ -42,11 +42,17 @@ class OpsSecurityTest extends OpsTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/actuator/health", "/actuator/health/liveness", "/actuator/prometheus", "/actuator/info",
-            "/api-docs/"})
+    @ValueSource(strings = {"/actuator/health", "/actuator/health/liveness", "/api-docs/"})
     void probesAndDocsStayOpenWithoutCredentials(String path) {
         Http.Response r = http.get(path);
         assertThat(r.status()).as("%s without credentials: %s", path, r).isEqualTo(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/actuator/prometheus", "/actuator/info"})
+    void metricsAndInfoTakeTheOperatorLogin(String path) {
+        assertThat(http.get(path).status()).as("%s without credentials", path).isEqualTo(401);
+        assertThat(getAsOperator(path).status()).as("%s as the operator", path).isEqualTo(200);
     }
 
     @ParameterizedTest
