@@ -20,6 +20,9 @@ class EmbeddedBrokerUsersRequiredTest {
         assertThatThrownBy(() -> {
             try (ConfigurableApplicationContext app = OrchestratorApplication.application().run(
                     "--server.port=0", "--connecta.var-dir=orchestrator-routes/target/users-required-test-var",
+                    // outside dev and test (their ymls have users); everything else production needs is given
+                    "--spring.profiles.active=production", "--connecta.ops.password=users-required-test",
+                    "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/jwks",
                     "--spring.datasource.url=jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1",
                     "--connecta.broker.embedded.name=" + name, "--connecta.broker.embedded.persistent=false",
                     "--connecta.broker.embedded.tcp-url=tcp://127.0.0.1:0", "--spring.jmx.enabled=false")) {

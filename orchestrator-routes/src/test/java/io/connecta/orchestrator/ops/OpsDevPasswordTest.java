@@ -15,11 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpsDevPasswordTest {
 
     private static Throwable startWithout(String... extra) {
+        // outside dev (an argument outranks the build's spring.profiles.active=dev); an issuer, so only the password is missing
         List<String> args = new ArrayList<>(List.of("--spring.config.name=orchestrator", "--server.port=0",
+                "--spring.profiles.active=test", "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/jwks",
                 "--spring.datasource.url=jdbc:h2:mem:devpw-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1"));
         args.addAll(List.of(extra));
         try (ConfigurableApplicationContext ignored = new SpringApplicationBuilder(OrchestratorApplication.class)
-                .profiles("test").run(args.toArray(String[]::new))) {
+                .run(args.toArray(String[]::new))) {
             return null;
         } catch (Throwable e) {
             return e;

@@ -2,6 +2,7 @@ package io.connecta.orchestrator.passthrough;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.connecta.common.test.DevTokens;
 import io.connecta.common.test.Http;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -72,11 +73,12 @@ class ProfilePassthroughRoutesTest {
         worker.createContext("/", this::answer);
         worker.start();
         jdbc.update("DELETE FROM worker");
-        Http be = new Http("http://127.0.0.1:" + port + "/api/be/v1");
+        DevTokens tokens = new DevTokens("http://127.0.0.1:" + port);
+        Http be = new Http("http://127.0.0.1:" + port + "/api/be/v1").bearer(tokens.token(DevTokens.WORKER_CU));
         Http.Response registered = be.postJson("/workers", "{\"instanceId\":\"fake-cu\",\"workerType\":\"cu\","
                 + "\"baseUrl\":\"http://127.0.0.1:" + worker.getAddress().getPort() + "\",\"version\":\"1\"}");
         assertThat(registered.status()).as("%s", registered).isEqualTo(201);
-        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1");
+        fe = new Http("http://127.0.0.1:" + port + "/api/fe/v1").bearer(tokens.admin());
     }
 
     @AfterEach

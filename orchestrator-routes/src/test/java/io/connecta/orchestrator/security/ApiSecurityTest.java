@@ -158,6 +158,7 @@ class ApiSecurityTest {
     void withoutDevAndWithoutAnIssuerTheOrchestratorRefusesToStartNamingTheProperty() {
         assertThatThrownBy(() -> OrchestratorApplication.application().run("--spring.config.name=orchestrator",
                 "--spring.profiles.active=test", "--server.port=0", "--spring.jmx.enabled=false",
+                "--connecta.ops.password=api-security-test",
                 "--connecta.var-dir=orchestrator-routes/target/api-security-test-var-nodev").close())
                 .rootCause().hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri");
     }
