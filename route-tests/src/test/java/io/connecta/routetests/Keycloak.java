@@ -68,6 +68,8 @@ final class Keycloak implements AutoCloseable {
                     "--http-management-port=" + Apps.freePort(), "--health-enabled=false")
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("JAVA_HOME", javaHome().toString());
+            // Quarkus' worker threads reset thread locals by reflection: Java 24+ allows it only when opened
+            pb.environment().put("JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED");
             pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "kc-admin");
             pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "kc-admin-" + System.nanoTime());
             Keycloak kc = new Keycloak(port, pb.start(), log);

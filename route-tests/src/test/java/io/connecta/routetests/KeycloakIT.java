@@ -37,8 +37,10 @@ class KeycloakIT {
     static void start() {
         keycloak = Keycloak.start();
         int brokerPort = Apps.freePort();
+        // one var dir, as on one machine: the local blob store is where both find the inputs and outputs
+        String varDir = Apps.tempDir("kc");
         Map<String, Object> o = production("connecta-orchestrator", "it-orchestrator-secret");
-        o.put("connecta.var-dir", Apps.tempDir("kc-orchestrator"));
+        o.put("connecta.var-dir", varDir);
         o.put("connecta.broker.embedded.tcp-url", "tcp://127.0.0.1:" + brokerPort);
         o.put("spring.activemq.broker-url", "tcp://127.0.0.1:" + brokerPort);
         o.put("connecta.broker.users[0].name", "orchestrator");
@@ -53,7 +55,7 @@ class KeycloakIT {
         orchestrator = AppProcess.startProduction("kc-orchestrator", AppProcess.ORCHESTRATOR_JAR, "384m", o);
 
         Map<String, Object> c = production("connecta-worker-cu", "it-worker-secret");
-        c.put("connecta.var-dir", Apps.tempDir("kc-cu"));
+        c.put("connecta.var-dir", varDir);
         c.put("connecta.worker.instance-id", "kc-cu-1");
         c.put("connecta.worker.orchestrator-url", "http://127.0.0.1:" + orchestrator.port);
         c.put("spring.activemq.broker-url", "tcp://127.0.0.1:" + brokerPort);
