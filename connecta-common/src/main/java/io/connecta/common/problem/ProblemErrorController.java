@@ -35,7 +35,7 @@ public class ProblemErrorController implements ErrorController {
     private static String detail(int status, HttpServletRequest request) {
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         if (status >= 500) {
-            return "internal error; the server log has the details";
+            return Problem.INTERNAL_ERROR_DETAIL;
         }
         if (status == 400 && (message == null || message.toString().isBlank())) {
             return "the request is malformed (its URL or headers)";

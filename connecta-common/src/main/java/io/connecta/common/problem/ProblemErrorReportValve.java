@@ -24,7 +24,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         }
         HttpStatus known = HttpStatus.resolve(status);
         String title = known != null ? known.getReasonPhrase() : "Error";
-        String detail = status >= 500 ? "internal error; the server log has the details"
+        String detail = status >= 500 ? Problem.INTERNAL_ERROR_DETAIL
                 : "the request is malformed (its URL or headers)";
         try {
             response.setContentType(Problem.MEDIA_TYPE);

@@ -74,7 +74,7 @@ public class ProblemRouteConfiguration extends RouteConfigurationBuilder {
                         .process(this::badJson)
                     .otherwise()
                         .log(org.apache.camel.LoggingLevel.ERROR, "Unexpected failure on ${header.CamelHttpMethod} ${header.CamelHttpUri}: ${exception.stacktrace}")
-                        .process(e -> problems.write(e, 500, "internal error; the server log has the details", List.of()))
+                        .process(e -> problems.write(e, 500, Problem.INTERNAL_ERROR_DETAIL, List.of()))
                 .end();
     }
 

@@ -1,5 +1,6 @@
 package io.connecta.orchestrator.api;
 
+import io.connecta.common.problem.Problem;
 import io.connecta.common.problem.ProblemResponses;
 import io.connecta.common.rest.IncompleteBodyException;
 import io.connecta.orchestrator.jobs.JobIntake;
@@ -90,7 +91,7 @@ public class JobUploadFilter extends OncePerRequestFilter {
         if (answer.getException() != null) {
             // the route answers every failure as problem+json; one that escapes it is a bug
             LOG.error("Unexpected failure of a job upload", answer.getException());
-            problems.write(answer, 500, "internal error; the server log has the details", List.of());
+            problems.write(answer, 500, Problem.INTERNAL_ERROR_DETAIL, List.of());
         }
         write(answer.getMessage(), response);
     }
