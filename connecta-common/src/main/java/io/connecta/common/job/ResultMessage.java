@@ -12,18 +12,25 @@ import java.time.Instant;
  * A job the worker started on its own (a legacy drop-in file, origin {@code DROP_IN}) is not known to the
  * orchestrator yet: its results also carry {@code origin}, {@code workerType}, {@code profileId} and
  * {@code inputName}, and the first of them to arrive records the job.
+ * <p>
+ * {@code attempt} is the run this result belongs to as the worker counts it: the dispatch's attempt plus the
+ * broker's redeliveries of that dispatch ({@code JMSXDeliveryCount - 1}), so a run handed to another worker after a
+ * crash counts. {@code workerIncarnation} names the worker's JVM run (a new UUID at each start, as in its
+ * registration): a job RUNNING under an incarnation its worker no longer has was lost with a restart.
+ * Both are optional (null from older workers).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ResultMessage(String jobId, JobState status, String resultBlobId, Integer exitCode, String error,
                             Instant startedAt, Instant finishedAt, String workerInstanceId, Long profileVersion,
-                            JobOrigin origin, String workerType, String profileId, String inputName) {
+                            JobOrigin origin, String workerType, String profileId, String inputName,
+                            Integer attempt, String workerIncarnation) {
 
     /** A result of a job the orchestrator dispatched. */
     public ResultMessage(String jobId, JobState status, String resultBlobId, Integer exitCode, String error,
                          Instant startedAt, Instant finishedAt, String workerInstanceId, Long profileVersion) {
         this(jobId, status, resultBlobId, exitCode, error, startedAt, finishedAt, workerInstanceId, profileVersion,
-                null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /**
@@ -37,6 +44,12 @@ public record ResultMessage(String jobId, JobState status, String resultBlobId, 
     /** This result as the report of a job the worker started on its own. */
     public ResultMessage workerStarted(JobOrigin jobOrigin, String type, String profile, String input) {
         return new ResultMessage(jobId, status, resultBlobId, exitCode, error, startedAt, finishedAt, workerInstanceId,
-                profileVersion, jobOrigin, type, profile, input);
+                profileVersion, jobOrigin, type, profile, input, attempt, workerIncarnation);
+    }
+
+    /** This result as one of run {@code run} (1 = the first) of the worker's JVM run {@code incarnation}. */
+    public ResultMessage ofRun(Integer run, String incarnation) {
+        return new ResultMessage(jobId, status, resultBlobId, exitCode, error, startedAt, finishedAt, workerInstanceId,
+                profileVersion, origin, workerType, profileId, inputName, run, incarnation);
     }
 }

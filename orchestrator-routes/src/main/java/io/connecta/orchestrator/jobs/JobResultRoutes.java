@@ -193,7 +193,8 @@ public class JobResultRoutes extends RouteBuilder {
         ResultMessage failed = new ResultMessage(reported.jobId(), JobState.FAILED, null, reported.exitCode(),
                 reason, reported.startedAt(), clock.instant(), null, reported.profileVersion(), reported.origin(),
                 reported.workerType(), reported.profileId(),
-                Printable.storable(reported.inputName(), JobRows.INPUT_NAME_LENGTH));
+                Printable.storable(reported.inputName(), JobRows.INPUT_NAME_LENGTH), reported.attempt(),
+                reported.workerIncarnation());
         e.getMessage().setHeader("jobId", failed.jobId());
         e.getMessage().setHeader("status", JobState.FAILED.name());
         e.getMessage().setBody(failed);
