@@ -3,6 +3,8 @@ package io.connecta.cu.dropin;
 import io.connecta.common.job.JobState;
 import io.connecta.common.ops.Printable;
 import io.connecta.cu.exec.CuExec;
+import io.connecta.cu.exec.CuRuns;
+import io.connecta.cu.exec.CuStoppedException;
 import io.connecta.cu.exec.ExecOutcome;
 import io.connecta.cu.jobs.CuJob;
 import io.connecta.cu.jobs.JobErrorText;
@@ -69,8 +71,12 @@ public class DropIn {
     /** Beside a file in error/: why. */
     static final String REASON_SUFFIX = ".error.txt";
 
+    /** The reason of a drop-in job the worker's stop ended (CANCELLED); its file runs again. */
+    static final String HANDED_BACK = "the worker stopped before the job ended; the file runs again as a new job";
+
     private final WorkerIdentity identity;
     private final CuJob job;
+    private final CuRuns runs;
     private final Clock clock;
     private final Path root;
     private final int maxAttempts;
@@ -81,10 +87,12 @@ public class DropIn {
     /** The ids of the profiles, as of the last dropin-folders run: only their folders are walked. */
     private volatile Set<String> profiles = Set.of();
 
-    public DropIn(WorkerIdentity identity, CuJob job, Clock clock, @Value("${connecta.cu.dropin.root}") String root,
+    public DropIn(WorkerIdentity identity, CuJob job, CuRuns runs, Clock clock,
+                  @Value("${connecta.cu.dropin.root}") String root,
                   @Value("${connecta.cu.dropin.max-attempts:3}") int maxAttempts) {
         this.identity = identity;
         this.job = job;
+        this.runs = runs;
         this.clock = clock;
         this.root = Path.of(root).toAbsolutePath().normalize();
         this.maxAttempts = maxAttempts;
@@ -95,8 +103,15 @@ public class DropIn {
         return profiles;
     }
 
-    /** A new job for the dropped file: headers jobId and profileId (the file's profile folder). */
+    /**
+     * A new job for the dropped file: headers jobId and profileId (the file's profile folder).
+     *
+     * @throws CuStoppedException the worker is stopping (the consumer's batch may still hold files): the file stays
+     */
     public void begin(Exchange e) {
+        if (runs.draining()) {
+            throw new CuStoppedException("the worker is stopping; the file stays in in/ for the next worker");
+        }
         Message m = e.getMessage();
         Path file = Path.of(m.getHeader(FileConstants.FILE_PATH, String.class)).toAbsolutePath();
         String profileId = file.getParent().getParent().getFileName().toString();
@@ -151,8 +166,11 @@ public class DropIn {
         return !Files.exists(file(e));
     }
 
-    /** Counts a failed attempt at the file; true when it was the last one allowed. */
+    /** Counts a failed attempt at the file; true when it was the last one allowed. A stop is no failed attempt. */
     public boolean lastAttempt(Exchange e) {
+        if (e.getException(CuStoppedException.class) != null) {
+            return false;
+        }
         Path file = e.getProperty(FILE, Path.class);
         return file != null && attempts.merge(root.relativize(file).toString(), 1, Integer::sum) >= maxAttempts;
     }
@@ -170,6 +188,12 @@ public class DropIn {
         Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         job.report(e, JobState.FAILED, null, null, "the worker could not finish the run (" + cause.getMessage()
                 + "); the file stays in in/ and runs again as a new job");
+    }
+
+    /** The worker stopped before the run ended: CANCELLED with the reason; the file stays in in/ (the rollback). */
+    public void handBack(Exchange e) throws IOException {
+        LOG.warn("Drop-in {}: {} CANCELLED: {}", jobId(e), shownName(e), HANDED_BACK);
+        job.report(e, JobState.CANCELLED, null, null, HANDED_BACK);
     }
 
     /** The dropped file becomes the input file of the work dir; the original stays in in/ until the job ends. */

@@ -3,6 +3,7 @@ package io.connecta.cu.dropin;
 import io.connecta.common.job.JobQueues;
 import io.connecta.common.problem.ApiProblemException;
 import io.connecta.cu.exec.CuExec;
+import io.connecta.cu.exec.CuStoppedException;
 import io.connecta.cu.exec.ExecOutcome;
 import io.connecta.cu.jobs.CuJob;
 import io.connecta.cu.jobs.JobFailedException;
@@ -15,10 +16,14 @@ import org.springframework.stereotype.Component;
  * The legacy folder drop-in: a file written into {@code <root>/<profileId>/in/} runs through the CU with that profile
  * (the same {@code direct:cu-exec} step as a dispatched job); the output goes to {@code out/<name>}, the input to
  * {@code done/}, or on failure to {@code error/} with {@code <name>.error.txt}. The orchestrator hears of each run
- * as a job of origin {@code DROP_IN} (RUNNING, then SUCCEEDED or FAILED on {@code connecta.jobs.results}).
+ * as a job of origin {@code DROP_IN} (RUNNING, then SUCCEEDED or FAILED on {@code connecta.jobs.results}; CANCELLED
+ * when the worker stopped before the run ended, the file staying in in/ to run again as a new job).
  */
 @Component
 public class DropInRoutes extends RouteBuilder {
+
+    /** The route id of the drop-in consumer. */
+    public static final String ID = "dropin";
 
     /*
      * One consumer over the whole root (recursive, files of <profile>/in/ only) rather than a route per profile:
@@ -58,7 +63,7 @@ public class DropInRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(CONSUMER).routeId("dropin").autoStartup("{{connecta.cu.dropin.enabled}}")
+        from(CONSUMER).routeId(ID).autoStartup("{{connecta.cu.dropin.enabled}}")
                 // the input is copied by path, the output moved by path: nothing passes through memory
                 .noStreamCaching()
                 // the file cannot run as dropped (a link, the profile gone): error/ with the reason, and FAILED
@@ -67,6 +72,17 @@ public class DropInRoutes extends RouteBuilder {
                     .process(dropIn::refuse)
                     .filter(dropIn::reportable)
                         .process(job::failedWith)
+                        .to("direct:dropin-report")
+                    .end()
+                .end()
+                // the worker is stopping (GracefulStop): the file stays in in/ (the rollback releases its lock) for the
+                // next poll of any worker; a job already reported RUNNING ends CANCELLED, as its file runs as a new job
+                .onException(CuStoppedException.class)
+                    .handled(false).logExhausted(false)
+                    .log(LoggingLevel.WARN, "Drop-in ${header.jobId}: ${header.ConnectaShownName} stays in in/:"
+                            + " ${exception.message}")
+                    .filter(e -> e.getProperty(DropIn.REPORTED_RUNNING, false, Boolean.class))
+                        .process(dropIn::handBack)
                         .to("direct:dropin-report")
                     .end()
                 .end()

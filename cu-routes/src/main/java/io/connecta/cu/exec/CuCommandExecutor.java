@@ -6,9 +6,7 @@ import org.apache.camel.component.exec.ExecEndpoint;
 import org.apache.camel.component.exec.ExecResult;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
-import org.apache.commons.exec.ProcessDestroyer;
 import org.apache.commons.exec.PumpStreamHandler;
-import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 import org.apache.commons.io.IOUtils;
 
 import java.io.BufferedOutputStream;
@@ -31,29 +29,33 @@ import java.util.Map;
  *       and only the last {@code stderrTailBytes} of stderr come back, kept as they pass (never read back from the
  *       work dir, which the CU controls);</li>
  *   <li>on timeout the process and all its descendants are killed ({@link TreeKillingWatchdog});</li>
+ *   <li>the process is known to {@link CuRuns} while it runs (a run record for a crashed worker's successor, a kill
+ *       when a graceful stop runs out of grace: then the run ends with a {@link CuStoppedException}). No JVM shutdown
+ *       hook kills it: a SIGTERM to the worker is a graceful stop, which gives running CUs their grace first;</li>
  *   <li>every exit value is a result (the route judges it against the profile), none an exception.</li>
  * </ul>
  * The child's stdin is closed: a CU reads its input file. Thread-safe; one instance serves all runs.
  */
 public class CuCommandExecutor implements ExecCommandExecutor {
 
-    private static final ProcessDestroyer ON_WORKER_EXIT = new ShutdownHookProcessDestroyer();
-
     private final CuConfinement confinement;
+    private final CuRuns runs;
     private final int stderrTailBytes;
     private final Duration killGrace;
     private final Duration streamsDrain;
 
     /**
      * @param confinement     where and as whom the child runs, and its environment
+     * @param runs            the worker's running CUs, which this run joins
      * @param stderrTailBytes how much of the end of stderr the result keeps
      * @param killGrace       how long a timed-out process tree has between SIGTERM and SIGKILL
      * @param streamsDrain    how long to wait for the output pipes to close once the process has ended (a
      *                        daemon the CU started could hold them open for ever)
      */
-    public CuCommandExecutor(CuConfinement confinement, int stderrTailBytes, Duration killGrace,
+    public CuCommandExecutor(CuConfinement confinement, CuRuns runs, int stderrTailBytes, Duration killGrace,
                              Duration streamsDrain) {
         this.confinement = confinement;
+        this.runs = runs;
         this.stderrTailBytes = stderrTailBytes;
         this.killGrace = killGrace;
         this.streamsDrain = streamsDrain;
@@ -67,6 +69,7 @@ public class CuCommandExecutor implements ExecCommandExecutor {
         }
         Path workDir = Path.of(command.getWorkingDir()).toAbsolutePath();
         Path stderrLog = workDir.resolve(CuExec.STDERR_LOG);
+        CuRuns.Run run = runs.begin();
 
         confinement.prepare(workDir);
         List<String> line = confinement.commandLine(Path.of(command.getExecutable()), command.getArgs(), workDir);
@@ -93,11 +96,15 @@ public class CuCommandExecutor implements ExecCommandExecutor {
                     .get();
             executor.setExitValues(null);
             executor.setWatchdog(watchdog);
-            executor.setProcessDestroyer(ON_WORKER_EXIT);
+            executor.setProcessDestroyer(run);
             exitValue = executor.execute(commandLine, env);
             stderrTail = stderr.tail();
         }
         long durationMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        if (run.killed()) {
+            // its exit code (143, 137) is the worker's doing, not the CU's answer
+            throw new CuStoppedException("the worker stopped and killed the CU after " + durationMillis + " ms");
+        }
         boolean timedOut = watchdog != null && watchdog.timedOut();
         return new CuExecResult(command, exitValue, timedOut, stderrTail, durationMillis);
     }

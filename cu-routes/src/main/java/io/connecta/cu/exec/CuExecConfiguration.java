@@ -1,5 +1,6 @@
 package io.connecta.cu.exec;
 
+import io.connecta.cu.jobs.WorkRoot;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -18,12 +19,18 @@ public class CuExecConfiguration {
         return new CuConfinement(properties);
     }
 
+    /** The running CUs of this worker instance, with their run records in its own folder ({@link WorkRoot}). */
     @Bean
-    CuCommandExecutor cuCommandExecutor(CuConfinement confinement,
+    CuRuns cuRuns(WorkRoot workRoot, @Value("${connecta.cu.kill-grace:5s}") Duration killGrace) {
+        return new CuRuns(workRoot::runsDir, killGrace);
+    }
+
+    @Bean
+    CuCommandExecutor cuCommandExecutor(CuConfinement confinement, CuRuns runs,
                                         @Value("${connecta.cu.stderr-tail-bytes:4096}") int stderrTailBytes,
                                         @Value("${connecta.cu.kill-grace:5s}") Duration killGrace,
                                         @Value("${connecta.cu.streams-drain:10s}") Duration streamsDrain) {
-        return new CuCommandExecutor(confinement, stderrTailBytes, killGrace, streamsDrain);
+        return new CuCommandExecutor(confinement, runs, stderrTailBytes, killGrace, streamsDrain);
     }
 
     @Bean

@@ -5,10 +5,6 @@ import org.apache.commons.exec.Watchdog;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * commons-exec's watchdog kills only the process it started; this one kills its descendants too (a CU that is a
@@ -52,24 +48,13 @@ class TreeKillingWatchdog extends ExecuteWatchdog {
         if (root != null && root.isAlive()) {
             timedOut = true;
             // a snapshot before anything dies: an orphan is re-parented and no longer found from the CU
-            terminate(root.descendants().toList());
+            ProcessTrees.terminate(root.descendants().toList(), grace);
         }
         super.timeoutOccured(w); // SIGTERM to the CU itself if it is still running
-        if (timedOut && !awaitExit(List.of(root.toHandle()))) {
+        if (timedOut && !ProcessTrees.awaitExit(List.of(root.toHandle()), grace)) {
             root.destroyForcibly();
         }
         process = null;
-    }
-
-    /**
-     * SIGTERM, then SIGKILL to whatever is still alive after the grace period. No wait after SIGKILL: it cannot be
-     * ignored, and an orphan may look alive until init reaps it.
-     */
-    private void terminate(List<ProcessHandle> processes) {
-        processes.forEach(ProcessHandle::destroy);
-        if (!awaitExit(processes)) {
-            processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        }
     }
 
     /**
@@ -78,18 +63,5 @@ class TreeKillingWatchdog extends ExecuteWatchdog {
      */
     synchronized boolean timedOut() {
         return timedOut;
-    }
-
-    private boolean awaitExit(List<ProcessHandle> processes) {
-        try {
-            CompletableFuture.allOf(processes.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
-                    .get(grace.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

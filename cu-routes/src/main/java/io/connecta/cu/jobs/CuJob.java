@@ -29,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The steps of {@link CuJobRoutes}: one job from its dispatch message to its result message. The drop-in routes
@@ -48,16 +49,26 @@ public class CuJob {
     /** A job the worker started on its own (an {@link OwnJob}): its results say so, for the orchestrator to record it. */
     public static final String OWN_JOB = "connectaOwnJob";
     static final String WORK_DIR = "connectaWorkDir";
+    /**
+     * Which run of the job this is (an Integer, 1 = the first): the dispatch's attempt plus the broker's redeliveries
+     * of that dispatch, so a run handed to another worker by a crash or a stop counts. Absent: 1 (a drop-in file).
+     */
+    static final String RUN = "connectaRun";
+    /** A job id as a part of a folder name; anything else gets a neutral name. */
+    private static final Pattern SAFE_JOB_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     private final ObjectMapper json;
     private final WorkerIdentity identity;
     private final CuJobProperties properties;
+    private final WorkRoot workRoot;
     private final Clock clock;
 
-    public CuJob(ObjectMapper json, WorkerIdentity identity, CuJobProperties properties, Clock clock) {
+    public CuJob(ObjectMapper json, WorkerIdentity identity, CuJobProperties properties, WorkRoot workRoot,
+                 Clock clock) {
         this.json = json;
         this.identity = identity;
         this.properties = properties;
+        this.workRoot = workRoot;
         this.clock = clock;
     }
 
@@ -77,16 +88,19 @@ public class CuJob {
         }
         e.setProperty(DISPATCH, dispatch);
         e.setProperty(STARTED, clock.instant());
+        Integer deliveries = in.getHeader("JMSXDeliveryCount", 1, Integer.class);
+        e.setProperty(RUN, Math.max(1, dispatch.attempt()) + Math.max(0, deliveries - 1));
         in.setHeader("jobId", dispatch.jobId());
         in.setHeader("profileId", dispatch.profileId());
     }
 
-    /** A fresh work directory for the job of header {@code jobId}. */
+    /** A fresh work directory for the job of header {@code jobId}, in this worker instance's own folder. */
     public void createWorkDir(Exchange e) throws IOException {
         String jobId = e.getMessage().getHeader("jobId", String.class);
-        Path root = Path.of(properties.getWorkRoot()).toAbsolutePath().normalize();
+        Path root = workRoot.jobsDir();
         Files.createDirectories(root);
-        Path dir = Files.createDirectory(root.resolve(jobId + "-" + UUID.randomUUID().toString().substring(0, 8)));
+        String name = jobId != null && SAFE_JOB_ID.matcher(jobId).matches() ? jobId : "job";
+        Path dir = Files.createDirectory(root.resolve(name + "-" + UUID.randomUUID().toString().substring(0, 8)));
         e.getMessage().setHeader(CuExec.WORK_DIR, dir);
         // a property too: it outlives error handlers that restore the original message
         e.setProperty(WORK_DIR, dir);
@@ -252,7 +266,8 @@ public class CuJob {
         Instant started = e.getProperty(STARTED, Instant.class);
         ResultMessage result = new ResultMessage(jobId, state, resultBlobId, exitCode, JobErrorText.forApi(error),
                 started == null ? clock.instant() : started, state.isTerminal() ? clock.instant() : null,
-                identity.instanceId(), profile == null ? null : profile.version());
+                identity.instanceId(), profile == null ? null : profile.version())
+                .ofRun(e.getProperty(RUN, 1, Integer.class), identity.incarnation());
         OwnJob own = e.getProperty(OWN_JOB, OwnJob.class);
         if (own != null) {
             result = result.workerStarted(JobOrigin.DROP_IN, identity.registration().workerType(), own.profileId(),

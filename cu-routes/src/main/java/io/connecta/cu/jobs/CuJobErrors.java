@@ -3,6 +3,7 @@ package io.connecta.cu.jobs;
 import io.connecta.common.blob.BlobNotFoundException;
 import io.connecta.common.job.JobQueues;
 import io.connecta.common.problem.ApiProblemException;
+import io.connecta.cu.exec.CuStoppedException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.RouteConfigurationDefinition;
@@ -13,7 +14,8 @@ import org.springframework.stereotype.Component;
  * How a CU job fails. A job that cannot run as asked (unknown profile, missing input, a path outside the root)
  * ends FAILED at once. Anything else (blob store, database or broker trouble) rolls the delivery back so the
  * broker redelivers it with backoff; after {@code connecta.jms.max-deliveries} the job ends FAILED with the reason
- * and the dispatch message is parked on {@code connecta.jobs.dlq}.
+ * and the dispatch message is parked on {@code connecta.jobs.dlq}. A run the worker's own stop ended
+ * ({@link CuStoppedException}) is handed back: the delivery rolls back, whatever its count, and nothing is reported.
  */
 @Component
 public class CuJobErrors extends RouteConfigurationBuilder {
@@ -31,6 +33,12 @@ public class CuJobErrors extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         RouteConfigurationDefinition config = routeConfiguration(ID);
+
+        // not handled: the transaction rolls back and the broker gives the job to another worker (GracefulStop)
+        config.onException(CuStoppedException.class)
+                .handled(false).logExhausted(false)
+                .log(LoggingLevel.WARN, "Job ${header.jobId}: handed back to the broker (${exception.message});"
+                        + " another worker runs it");
 
         config.onException(JobFailedException.class, ApiProblemException.class, BlobNotFoundException.class)
                 .handled(true)

@@ -6,7 +6,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "connecta.cu.jobs")
 public class CuJobProperties {
 
-    /** Each job runs in a fresh directory below this one, removed when the job ends. */
+    /**
+     * Each job runs in a fresh directory below {@code <workRoot>/<instanceId>/jobs/}, removed when the job ends
+     * ({@link WorkRoot}).
+     */
     private String workRoot = "var/work";
     /** Root of the shared file system for file-reference jobs ({@code file} instead of {@code blobId}). */
     private String fileRoot = "var/shared";

@@ -12,10 +12,14 @@ import org.springframework.stereotype.Component;
  * The CU worker's job consumer: a dispatch message from {@code connecta.jobs.cu} becomes a run of the CU with the
  * job's profile in a fresh work directory, and a result message on {@code connecta.jobs.results}. The consumer is
  * transacted: if the worker dies mid-job the broker hands the message to another worker, and the final result is
- * sent in the same transaction that takes the message off the queue.
+ * sent in the same transaction that takes the message off the queue. On a graceful stop the consumer takes no new
+ * message, and a job whose CU the stop killed rolls back ({@code io.connecta.cu.GracefulStop}).
  */
 @Component
 public class CuJobRoutes extends RouteBuilder {
+
+    /** The route id of the job consumer. */
+    public static final String ID = "cu-job";
 
     private final CuJob job;
 
@@ -27,7 +31,7 @@ public class CuJobRoutes extends RouteBuilder {
     public void configure() {
         from("activemq6:queue:connecta.jobs.{{connecta.worker.worker-type}}?transacted=true"
                 + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers={{connecta.cu.jobs.concurrent-consumers:2}}")
-                .routeId("cu-job").routeConfigurationId(CuJobErrors.ID)
+                .routeId(ID).routeConfigurationId(CuJobErrors.ID)
                 // inputs and outputs pass as streams and files, never cached in memory
                 .noStreamCaching()
                 .onCompletion()

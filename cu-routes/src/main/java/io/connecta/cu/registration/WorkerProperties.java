@@ -2,7 +2,9 @@ package io.connecta.cu.registration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** {@code connecta.worker.*}: how this worker introduces itself to the orchestrator. */
+import java.time.Duration;
+
+/** {@code connecta.worker.*}: how this worker introduces itself to the orchestrator, and how it stops. */
 @ConfigurationProperties(prefix = "connecta.worker")
 public class WorkerProperties {
 
@@ -16,6 +18,11 @@ public class WorkerProperties {
     private String version = "0.1.0";
     /** Longest wait between two attempts while the orchestrator cannot be reached. */
     private int maxBackoffSeconds = 30;
+    /**
+     * A graceful stop: how long running jobs get to end and report before their CUs are killed and their jobs handed
+     * back ({@code io.connecta.cu.GracefulStop}).
+     */
+    private Duration shutdownGrace = Duration.ofSeconds(30);
 
     public String getOrchestratorUrl() {
         return orchestratorUrl;
@@ -63,5 +70,13 @@ public class WorkerProperties {
 
     public void setMaxBackoffSeconds(int maxBackoffSeconds) {
         this.maxBackoffSeconds = maxBackoffSeconds;
+    }
+
+    public Duration getShutdownGrace() {
+        return shutdownGrace;
+    }
+
+    public void setShutdownGrace(Duration shutdownGrace) {
+        this.shutdownGrace = shutdownGrace;
     }
 }

@@ -27,7 +27,7 @@ class CuJobSharedPathTest {
         Files.writeString(tmp.resolve("outside.txt"), "marker");
         CuJobProperties properties = new CuJobProperties();
         properties.setFileRoot(root.toString());
-        job = new CuJob(new ObjectMapper(), null, properties, Clock.systemUTC());
+        job = new CuJob(new ObjectMapper(), null, properties, null, Clock.systemUTC());
     }
 
     @Test

@@ -1,0 +1,236 @@
+package io.connecta.cu.exec;
+
+import org.apache.commons.exec.ProcessDestroyer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The CU processes this worker instance runs. Takes the folder of its run records and the kill grace; gives each run
+ * of {@link CuCommandExecutor} a {@link Run} (commons-exec's {@link ProcessDestroyer} hook, so it learns the process
+ * the moment it starts), and the worker the means to end them:
+ * <ul>
+ *   <li>{@link #drain()} (a graceful stop begins): no CU starts any more;</li>
+ *   <li>{@link #stopAll()} (its grace ran out): every running CU tree is killed, and its run ends with a
+ *       {@link CuStoppedException} instead of an exit code;</li>
+ *   <li>{@link #killLeftovers()} (start-up): the processes a crashed predecessor left running are killed.</li>
+ * </ul>
+ * Each running process has a run record, {@code <pid>.run} with its pid and start instant, in a folder only the worker
+ * may write, outside every work dir (a CU controls its work dir: nothing there is trusted). The start instant tells the
+ * recorded process from a later one that got the same pid: only a process matching both is ever killed.
+ * Thread-safe.
+ */
+public class CuRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CuRuns.class);
+    private static final String SUFFIX = ".run";
+
+    private final Supplier<Path> recordsDir;
+    private final Duration killGrace;
+    private final Set<Run> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
+    private volatile boolean stopping;
+
+    /**
+     * @param recordsDir where the run records go (this worker instance's own folder; made when first needed)
+     * @param killGrace  how long a killed process has between SIGTERM and SIGKILL
+     */
+    public CuRuns(Supplier<Path> recordsDir, Duration killGrace) {
+        this.recordsDir = recordsDir;
+        this.killGrace = killGrace;
+    }
+
+    /**
+     * A new run, before its process starts.
+     *
+     * @throws CuStoppedException the worker is stopping: no CU starts any more
+     */
+    Run begin() {
+        if (draining) {
+            throw new CuStoppedException("the worker is stopping; the CU was not started");
+        }
+        return new Run();
+    }
+
+    /** A graceful stop begins: no CU starts from now on; the running ones go on. */
+    public void drain() {
+        draining = true;
+    }
+
+    /** Whether a graceful stop has begun. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** How many CU processes are running. */
+    public int running() {
+        return running.size();
+    }
+
+    /**
+     * Kills every running CU with its descendants (SIGTERM, then SIGKILL after the kill grace), all at once, and
+     * returns when they are gone. Their runs end with a {@link CuStoppedException}; a CU that would start later is
+     * killed as it starts.
+     *
+     * @return how many runs were killed
+     */
+    public int stopAll() {
+        draining = true;
+        stopping = true;
+        List<Run> runs = List.copyOf(running);
+        CompletableFuture.allOf(runs.stream().map(run -> CompletableFuture.runAsync(run::kill, CuRuns::killer))
+                .toArray(CompletableFuture[]::new)).join();
+        return runs.size();
+    }
+
+    /** A thread of its own per run: each kill waits up to two graces, and the common pool may have one thread. */
+    private static void killer(Runnable kill) {
+        Thread thread = new Thread(kill, "cu-stop");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Start-up: kills the processes whose pid and start instant match a run record of this instance (a predecessor
+     * that crashed left them running), with their descendants, and removes every record.
+     *
+     * @return what was killed, one line each, for the log
+     */
+    public List<String> killLeftovers() throws IOException {
+        Path dir = recordsDir.get();
+        List<String> killed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return killed;
+        }
+        List<Path> records;
+        try (Stream<Path> files = Files.list(dir)) {
+            records = files.toList();
+        }
+        for (Path record : records) {
+            leftover(record).ifPresent(process -> {
+                String what = "pid " + process.pid() + " (" + process.info().commandLine().orElse("?") + ")";
+                ProcessTrees.terminate(process, killGrace);
+                killed.add(what);
+            });
+            Files.deleteIfExists(record);
+        }
+        return killed;
+    }
+
+    /** The live process a record names, if its start instant matches too (else the pid is another's now). */
+    private static Optional<ProcessHandle> leftover(Path record) {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(record)) {
+            p.load(in);
+            long pid = Long.parseLong(p.getProperty("pid"));
+            Instant started = Instant.parse(p.getProperty("started"));
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().startInstant().map(started::equals).orElse(false));
+        } catch (IOException | RuntimeException e) {
+            // not a record the worker wrote (or cut short by a crash): nothing to kill by it
+            LOG.warn("Ignoring the unreadable run record {}: {}", record, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the run record of a process: its pid and start instant (none for a process already gone). */
+    static Path record(Path dir, ProcessHandle process) throws IOException {
+        Optional<Instant> started = process.info().startInstant();
+        if (started.isEmpty()) {
+            return null;
+        }
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            // the worker's alone: a CU running as another user must not forge or remove a record
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        Path record = dir.resolve(process.pid() + SUFFIX);
+        Path part = dir.resolve(process.pid() + SUFFIX + ".part");
+        Properties p = new Properties();
+        p.setProperty("pid", Long.toString(process.pid()));
+        p.setProperty("started", started.get().toString());
+        try (Writer out = Files.newBufferedWriter(part)) {
+            p.store(out, "a CU process of this worker instance; killed at the next start-up if still alive");
+        }
+        return Files.move(part, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** One CU run: commons-exec hands it the process when it starts and takes it back when it has ended. */
+    final class Run implements ProcessDestroyer {
+
+        private Process process;
+        private Path record;
+        private boolean killed;
+
+        @Override
+        public synchronized boolean add(Process started) {
+            process = started;
+            try {
+                record = record(recordsDir.get(), started.toHandle());
+            } catch (IOException | RuntimeException e) {
+                // the record only serves a crash; an exception here would leave the process unwatched
+                LOG.warn("Cannot write the run record of pid {}: {}", started.pid(), e.toString());
+            }
+            running.add(this);
+            if (stopping) {
+                // started while the stop was killing the others
+                CompletableFuture.runAsync(this::kill, CuRuns::killer);
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized boolean remove(Process ended) {
+            running.remove(this);
+            try {
+                if (record != null) {
+                    Files.deleteIfExists(record);
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot remove the run record {}: {}", record, e.toString());
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized int size() {
+            return process == null ? 0 : 1;
+        }
+
+        /** Whether the worker killed this run (its stop). */
+        synchronized boolean killed() {
+            return killed;
+        }
+
+        private void kill() {
+            Process p;
+            synchronized (this) {
+                p = process;
+                if (p == null || !p.isAlive()) {
+                    return;
+                }
+                killed = true;
+            }
+            ProcessTrees.terminate(p.toHandle(), killGrace);
+        }
+    }
+}
