@@ -53,6 +53,9 @@ public class AzureBlobStoreRoutes extends RouteBuilder {
 
         // stream caching off: it would copy a large stream into memory on the way in
         from(BlobStore.PUT).routeId("blob-put").noStreamCaching()
+                // an internal step: failures go back to the calling route, whose error handling decides (a job's
+                // FAILED or its retry, an API answer); an error handler here would end them unseen by the caller
+                .errorHandler(noErrorHandler())
                 .process(AzureBlobStoreRoutes::checkId)
                 // a caller's stray component headers must not steer the operation, container or blob name
                 .removeHeaders(COMPONENT_HEADERS)
@@ -77,6 +80,9 @@ public class AzureBlobStoreRoutes extends RouteBuilder {
                 .setBody(constant(null));
 
         from(BlobStore.GET).routeId("blob-get").noStreamCaching()
+                // an internal step: failures go back to the calling route, whose error handling decides (a job's
+                // FAILED or its retry, an API answer); an error handler here would end them unseen by the caller
+                .errorHandler(noErrorHandler())
                 .process(AzureBlobStoreRoutes::checkId)
                 .removeHeaders(COMPONENT_HEADERS)
                 .setHeader(BlobConstants.BLOB_NAME, header(BlobStore.BLOB_ID))

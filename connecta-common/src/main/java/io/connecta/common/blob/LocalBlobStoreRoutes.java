@@ -23,6 +23,9 @@ public class LocalBlobStoreRoutes extends RouteBuilder {
 
         // stream caching off: it would copy a large stream into memory on the way in
         from(BlobStore.PUT).routeId("blob-put").noStreamCaching()
+                // an internal step: failures go back to the calling route, whose error handling decides (a job's
+                // FAILED or its retry, an API answer); an error handler here would end them unseen by the caller
+                .errorHandler(noErrorHandler())
                 .process(folder::checkWritable)
                 .doTry()
                     // written under a temporary name ('~' never occurs in a blob id), then renamed over the target in
@@ -40,6 +43,9 @@ public class LocalBlobStoreRoutes extends RouteBuilder {
 
         // camel-file has no "read this one file now" producer (its consumer polls a folder), so a processor opens it
         from(BlobStore.GET).routeId("blob-get").noStreamCaching()
+                // an internal step: failures go back to the calling route, whose error handling decides (a job's
+                // FAILED or its retry, an API answer); an error handler here would end them unseen by the caller
+                .errorHandler(noErrorHandler())
                 .process(folder::read);
     }
 }

@@ -68,6 +68,8 @@ public class DropInRoutes extends RouteBuilder {
                 .noStreamCaching()
                 // the file cannot run as dropped (a link, the profile gone): error/ with the reason, and FAILED
                 .onException(ApiProblemException.class, JobFailedException.class)
+                    // a 5xx problem is a service that is away: the infrastructure clauses below
+                    .onWhen(e -> CuJob.isJobFailure(e.getException()))
                     .handled(true)
                     .process(dropIn::refuse)
                     .filter(dropIn::reportable)

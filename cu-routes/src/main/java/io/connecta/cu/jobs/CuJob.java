@@ -242,11 +242,20 @@ public class CuJob {
         return outcome.reason() + tail;
     }
 
+    /**
+     * Whether an exception is the job's own failure (it cannot run as asked: FAILED at once, no retry) rather than the
+     * infrastructure's (retried): unknown profile, missing input or blob, a 4xx problem. A 5xx problem (a store or
+     * service that is away) is the infrastructure's.
+     */
+    public static boolean isJobFailure(Throwable cause) {
+        return cause instanceof JobFailedException || cause instanceof BlobNotFoundException
+                || cause instanceof ApiProblemException problem && problem.status() < 500;
+    }
+
     /** A failure that ends the job: the reason is the exception's message. */
     public void failedWith(Exchange e) throws JsonProcessingException {
         Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = cause instanceof ApiProblemException || cause instanceof JobFailedException
-                || cause instanceof BlobNotFoundException ? cause.getMessage()
+        String reason = isJobFailure(cause) ? cause.getMessage()
                 : "gave up after " + e.getMessage().getHeader("JMSXDeliveryCount") + " attempts: " + cause.getMessage();
         report(e, JobState.FAILED, null, null, reason);
     }
@@ -256,12 +265,14 @@ public class CuJob {
     }
 
     /**
-     * The body becomes the JSON {@link ResultMessage} of the job of header {@code jobId}; the error as
+     * The body becomes the JSON {@link ResultMessage} of the job (its dispatch's id, else header {@code jobId}); the error as
      * {@link JobErrorText#forApi} shows it.
      */
     public void report(Exchange e, JobState state, String resultBlobId, Integer exitCode, String error)
             throws JsonProcessingException {
-        String jobId = e.getMessage().getHeader("jobId", String.class);
+        DispatchMessage dispatch = e.getProperty(DISPATCH, DispatchMessage.class);
+        // the dispatch's own id where the header is gone (an error handler that restored the original message)
+        String jobId = dispatch != null ? dispatch.jobId() : e.getMessage().getHeader("jobId", String.class);
         CuProfile profile = e.getProperty(CuExec.PROFILE, CuProfile.class);
         Instant started = e.getProperty(STARTED, Instant.class);
         ResultMessage result = new ResultMessage(jobId, state, resultBlobId, exitCode, JobErrorText.forApi(error),

@@ -40,7 +40,9 @@ public class CuJobErrors extends RouteConfigurationBuilder {
                 .log(LoggingLevel.WARN, "Job ${header.jobId}: handed back to the broker (${exception.message});"
                         + " another worker runs it");
 
+        // an ApiProblemException of 5xx (a store or service answering "unavailable") is the infrastructure's, not the job's
         config.onException(JobFailedException.class, ApiProblemException.class, BlobNotFoundException.class)
+                .onWhen(e -> CuJob.isJobFailure(e.getException()))
                 .handled(true)
                 .log(LoggingLevel.WARN, "Job ${header.jobId} FAILED: ${exception.message}")
                 .process(job::failedWith)
