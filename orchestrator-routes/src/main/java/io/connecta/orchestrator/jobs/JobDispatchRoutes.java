@@ -25,8 +25,8 @@ public class JobDispatchRoutes extends RouteBuilder {
     private static final String MARK_QUEUED = "sql:UPDATE job SET"
             + " state = CASE WHEN state_rank < 1 THEN 'QUEUED' ELSE state END,"
             + " state_rank = CASE WHEN state_rank < 1 THEN 1 ELSE state_rank END,"
-            + " attempt = :#attempt, updated_at = :#now WHERE job_id = :#jobId AND state_rank < 3";
-    private static final String ATTEMPTED = "sql:UPDATE job SET attempt = :#attempt, updated_at = :#now"
+            + " attempt = GREATEST(attempt, :#attempt), updated_at = :#now WHERE job_id = :#jobId AND state_rank < 3";
+    private static final String ATTEMPTED = "sql:UPDATE job SET attempt = GREATEST(attempt, :#attempt), updated_at = :#now"
             + " WHERE job_id = :#jobId";
     private static final String STALE_PENDING = "sql:SELECT job_id FROM job WHERE state = 'PENDING'"
             + " AND updated_at < :#cutoff ORDER BY created_at LIMIT 100";

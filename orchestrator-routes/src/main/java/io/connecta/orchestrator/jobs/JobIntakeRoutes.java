@@ -47,7 +47,8 @@ public class JobIntakeRoutes extends RouteBuilder {
                 // a claimed key whose job was not recorded (unknown profile, abandoned upload, storage error: all
                 // answered by the problem+json configuration, so the exchange does not fail) is free for the next try
                 .onCompletion().onWhen(JobKeyRoutes::claimedButNotRecorded)
-                    // the answer's headers are the problem's by now: the key comes from the request's job
+                    // the answer's headers are the problem's by now: the key comes from the request's job (and only
+                    // this request's claim goes: an expired one may be another request's by now)
                     .process(e -> e.getMessage().setHeader("key",
                             e.getProperty(JobIntake.NEW_JOB, NewJob.class).idempotencyKey()))
                     .to("direct:job-key-release")
@@ -73,8 +74,8 @@ public class JobIntakeRoutes extends RouteBuilder {
                         .process(intake::uploaded)
                         .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))
                         .setBody(exchangeProperty(JobIntake.NEW_JOB))
-                        .to("direct:job-record")
-                        .to("direct:job-key-recorded")
+                        .to("direct:job-record-claimed")
+                        .setProperty(JobKeyRoutes.CLAIMED, constant(false))
                         .to("direct:job-dispatch")
                         .to("direct:job-load")
                 .end()
