@@ -52,11 +52,11 @@ public class JobIntake {
                      @Value("${connecta.jobs.max-input-bytes:17179869184}") long maxInputBytes,
                      @Value("${connecta.jobs.idempotency-wait-ms:30000}") long idempotencyWaitMs,
                      @Value("${connecta.jobs.idempotency-claim-timeout:2h}") Duration idempotencyClaimTimeout) {
-        this.idempotencyClaimTimeout = idempotencyClaimTimeout;
         this.json = json;
         this.rows = rows;
         this.maxInputBytes = maxInputBytes;
         this.idempotencyWaitMs = idempotencyWaitMs;
+        this.idempotencyClaimTimeout = idempotencyClaimTimeout;
     }
 
     long idempotencyWaitMs() {

@@ -25,9 +25,12 @@ public class JobIntakeRoutes extends RouteBuilder {
     private final JobIntake intake;
     private final ProfileCheck profileCheck;
     private final BlobStoreHealthIndicator blobStore;
+    private final JobInputs inputs;
 
-    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck, BlobStoreHealthIndicator blobStore) {
+    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck, BlobStoreHealthIndicator blobStore,
+                           JobInputs inputs) {
         this.intake = intake;
+        this.inputs = inputs;
         this.profileCheck = profileCheck;
         this.blobStore = blobStore;
     }
@@ -75,6 +78,11 @@ public class JobIntakeRoutes extends RouteBuilder {
                         .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))
                         .setBody(exchangeProperty(JobIntake.NEW_JOB))
                         .to("direct:job-record-claimed")
+                        .filter(exchangeProperty(JobKeyRoutes.CLAIM_LOST).isEqualTo(true))
+                            // the claim expired mid-upload and the key may be another request's: no job, no input
+                            .process(e -> inputs.remove(e.getProperty(JobIntake.NEW_JOB, NewJob.class).jobId()))
+                            .process(intake::claimExpired)
+                        .end()
                         .setProperty(JobKeyRoutes.CLAIMED, constant(false))
                         .to("direct:job-dispatch")
                         .to("direct:job-load")

@@ -23,6 +23,11 @@ public class JobKeyRoutes extends RouteBuilder {
     static final String CLAIM = "connectaClaim";
     /** Exchange property: true once this request claimed its key, false again once its job is recorded. */
     static final String CLAIMED = "connectaKeyClaimed";
+    /**
+     * Exchange property: true when the request's claim was gone when its upload finished (it outlived
+     * {@code connecta.jobs.idempotency-claim-timeout}); no job was recorded.
+     */
+    static final String CLAIM_LOST = "connectaKeyClaimLost";
 
     private static final String INSERT = "sql:INSERT INTO job_key (idempotency_key, job_id, worker_type, profile_id,"
             + " input_name, state, created_at) VALUES (:#key, :#jobId, :#workerType, :#profileId, :#inputName,"
@@ -37,11 +42,9 @@ public class JobKeyRoutes extends RouteBuilder {
             + " AND state = 'UPLOADING'";
 
     private final JobIntake intake;
-    private final JobInputs inputs;
 
-    public JobKeyRoutes(JobIntake intake, JobInputs inputs) {
+    public JobKeyRoutes(JobIntake intake) {
         this.intake = intake;
-        this.inputs = inputs;
     }
 
     /** Whether the request claimed its key but recorded no job: the claim must go. */
@@ -75,11 +78,13 @@ public class JobKeyRoutes extends RouteBuilder {
 
         // header key, header sha256, body NewJob: the claim becomes RECORDED and the job is recorded, in one
         // transaction: a request that finds the claim RECORDED finds its job too, and a failure leaves the claim
-        // UPLOADING for the release. A claim that is no longer this request's records nothing: its input is removed, 409
+        // UPLOADING for the release. A claim that is no longer this request's records nothing: property CLAIM_LOST
         from("direct:job-record-claimed").routeId("job-record-claimed")
                 .transacted()
                 .to("direct:job-key-recorded")
-                .to("direct:job-record");
+                .filter(exchangeProperty(CLAIM_LOST).isNull())
+                    .to("direct:job-record")
+                .end();
 
         from("direct:job-key-recorded").routeId("job-key-recorded").errorHandler(noErrorHandler())
                 .filter(header("key").isNotNull())
@@ -89,11 +94,9 @@ public class JobKeyRoutes extends RouteBuilder {
                             "sha256", e.getMessage().getHeader("sha256")))
                     .to(RECORDED)
                     .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
-                        .setHeader("jobId", simple("${body[jobId]}"))
-                        .log(LoggingLevel.WARN, "Idempotency-Key ${header.key}: the claim of job ${header.jobId}"
-                                + " expired before its upload finished; no job is made, its input is removed")
-                        .bean(inputs, "remove(${header.jobId})")
-                        .process(intake::claimExpired)
+                        .setProperty(CLAIM_LOST, constant(true))
+                        .log(LoggingLevel.WARN, "Idempotency-Key ${header.key}: the claim of job ${body[jobId]}"
+                                + " expired before its upload finished; no job is made")
                     .end()
                     .setBody(exchangeProperty("connectaRecording"))
                 .end();

@@ -19,9 +19,9 @@ import java.util.Map;
  *       {@code connecta.jobs.worker-grace}): a DROP_IN job ends FAILED, "worker &lt;id&gt; went away while the job
  *       ran"; a dispatched (FE, JMS) job is dispatched again (the same attempt limit).</li>
  *   <li>RUNNING jobs whose worker restarted: it is registered under another incarnation than the one the job ran
- *       under, and the job's row has not changed for {@code connecta.jobs.worker-grace} (time for the broker to
- *       redeliver the job's uncommitted dispatch: a RUNNING report of that run changes the row, and the sweeper leaves
- *       it alone). A DROP_IN job ends FAILED, "worker &lt;id&gt; restarted while the job ran; the file runs again as a
+ *       under, and neither that registration nor the job's row changed for {@code connecta.jobs.worker-grace} (time
+ *       for the broker to redeliver the job's uncommitted dispatch: a RUNNING report of that run changes the row, and
+ *       the sweeper leaves it alone). A DROP_IN job ends FAILED, "worker &lt;id&gt; restarted while the job ran; the file runs again as a
  *       new job"; a dispatched job is dispatched again (the same attempt limit).</li>
  *   <li>Idempotency-Key claims ({@code job_key}) still UPLOADING after {@code connecta.jobs.idempotency-claim-timeout}
  *       (their orchestrator died mid-upload) are removed with the input their upload left, so the key can be used
@@ -42,7 +42,7 @@ public class JobSweepRoutes extends RouteBuilder {
             + " AND updated_at < :#cutoff ORDER BY created_at LIMIT 100";
     private static final String RUNNING = "sql:SELECT j.job_id, j.worker_type, j.profile_id, j.origin, j.state,"
             + " j.attempt, j.worker_instance_id, j.worker_incarnation, j.updated_at, w.last_heartbeat, w.lease_seconds,"
-            + " w.incarnation FROM job j LEFT JOIN worker w"
+            + " w.incarnation, w.registered_at FROM job j LEFT JOIN worker w"
             + " ON w.instance_id = j.worker_instance_id WHERE j.state = 'RUNNING' AND j.worker_instance_id IS NOT NULL"
             + " ORDER BY j.created_at LIMIT 1000";
     // both changes are conditional on what the sweep saw: a result or another sweep in between wins, and this

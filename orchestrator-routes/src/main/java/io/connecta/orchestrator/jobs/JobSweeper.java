@@ -67,21 +67,23 @@ public class JobSweeper {
     /**
      * Body: the RUNNING jobs with their worker's lease and incarnation (null when the worker deregistered) → the
      * orphans among them, each with {@code orphan} = {@code gone} (deregistered, or silent for longer than its lease
-     * and the grace) or {@code restarted} (registered under another incarnation than the job's, and the job's row
-     * unchanged for the grace: the broker's redelivery of the run, reported RUNNING, would have changed it).
+     * and the grace) or {@code restarted} (registered under another incarnation than the job's for longer than the
+     * grace, and the job's row unchanged for as long: the broker's redelivery of the run, reported RUNNING, would
+     * have changed it).
      */
     public List<Map<String, Object>> orphans(List<Map<String, Object>> running) {
         Instant now = rows.now().toInstant();
         List<Map<String, Object>> orphans = new ArrayList<>();
         for (Map<String, Object> row : running) {
-            Map<String, Object> r = new HashMap<>(Rows.caseInsensitive(row));
+            Map<String, Object> r = Rows.caseInsensitive(row);
             Instant heartbeat = Rows.instant(r.get("last_heartbeat"));
             if (heartbeat == null || heartbeat.plusSeconds(((Number) r.get("lease_seconds")).longValue())
                     .plus(workerGrace).isBefore(now)) {
                 r.put("orphan", "gone");
                 orphans.add(r);
             } else if (restarted((String) r.get("incarnation"), (String) r.get("worker_incarnation"))
-                    && Rows.instant(r.get("updated_at")).plus(workerGrace).isBefore(now)) {
+                    && Rows.instant(r.get("updated_at")).plus(workerGrace).isBefore(now)
+                    && Rows.instant(r.get("registered_at")).plus(workerGrace).isBefore(now)) {
                 r.put("orphan", "restarted");
                 orphans.add(r);
             }

@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * The worker registry on camel-sql: register (an upsert), heartbeat, deregister, list. A worker is UP while its
  * last heartbeat is younger than its lease. An instanceId belongs to the credential (the token's {@code sub}) that
- * registered it: another credential's registration of it answers 409, its heartbeat or deregistration 403.
+ * registered it: another credential's registration of it answers 409, its heartbeat or deregistration 403. A
+ * registration's {@code incarnation} (a new UUID at each start of the worker) replaces the one before: jobs that ran
+ * under the old one were lost with the restart ({@link io.connecta.orchestrator.jobs.JobSweepRoutes}).
  */
 @Component
 public class WorkerRegistryRoutes extends RouteBuilder {
@@ -27,8 +29,10 @@ public class WorkerRegistryRoutes extends RouteBuilder {
     private static final String OWNED = " WHERE instance_id = :#instanceId AND (owner = :#owner OR owner IS NULL)";
     private static final String UPDATE = "sql:UPDATE worker SET worker_type = :#workerType, base_url = :#baseUrl,"
             + " version = :#version, lease_seconds = :#leaseSeconds, last_heartbeat = :#now, owner = :#owner,"
-            // a restarted worker (a new incarnation) replaces its predecessor: the sweeper finds the jobs it lost
-            + " incarnation = :#incarnation" + OWNED;
+            // a restarted worker (a new incarnation) replaces its predecessor, registered now: the sweeper finds the
+            // jobs the predecessor lost, once the broker had worker-grace from then to hand them to the new one
+            + " registered_at = CASE WHEN COALESCE(incarnation, '') = COALESCE(:#incarnation, '') THEN registered_at"
+            + " ELSE :#now END, incarnation = :#incarnation" + OWNED;
     private static final String INSERT = "sql:INSERT INTO worker (" + COLUMNS + ", owner) VALUES (:#instanceId,"
             + " :#workerType, :#baseUrl, :#version, :#leaseSeconds, :#now, :#now, :#incarnation, :#owner)";
     private static final String HEARTBEAT = "sql:UPDATE worker SET last_heartbeat = :#now, owner = :#owner" + OWNED;
