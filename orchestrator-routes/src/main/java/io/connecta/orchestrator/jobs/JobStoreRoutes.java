@@ -55,7 +55,11 @@ public class JobStoreRoutes extends RouteBuilder {
             + " updated_at = :#now WHERE job_id = :#jobId AND state = 'RUNNING'"
             + " AND (worker_instance_id IS NULL OR worker_instance_id <> :#workerInstanceId"
             // a report without an incarnation (an older worker) compares equal here
-            + " OR COALESCE(worker_incarnation, '') <> COALESCE(:#workerIncarnation, worker_incarnation, ''))";
+            + " OR COALESCE(worker_incarnation, '') <> COALESCE(:#workerIncarnation, worker_incarnation, ''))"
+            // a late report of an incarnation its worker no longer runs under (its restart registered another)
+            // takes nothing over: the job would look lost again to the sweeper
+            + " AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.instance_id = :#workerInstanceId"
+            + " AND w.incarnation <> COALESCE(:#workerIncarnation, w.incarnation))";
 
     private final JobRows rows;
     private final JobMetrics metrics;

@@ -21,8 +21,8 @@ import java.util.Map;
  *   <li>RUNNING jobs whose worker restarted: it is registered under another incarnation than the one the job ran
  *       under, and neither that registration nor the job's row changed for {@code connecta.jobs.worker-grace} (time
  *       for the broker to redeliver the job's uncommitted dispatch: a RUNNING report of that run changes the row, and
- *       the sweeper leaves it alone). A DROP_IN job ends FAILED, "worker &lt;id&gt; restarted while the job ran; the file runs again as a
- *       new job"; a dispatched job is dispatched again (the same attempt limit).</li>
+ *       the sweeper leaves it alone). A DROP_IN job ends FAILED, "worker &lt;id&gt; restarted while the job ran; the
+ *       file runs again as a new job"; a dispatched job is dispatched again (the same attempt limit).</li>
  *   <li>Idempotency-Key claims ({@code job_key}) still UPLOADING after {@code connecta.jobs.idempotency-claim-timeout}
  *       (their orchestrator died mid-upload) are removed with the input their upload left, so the key can be used
  *       again.</li>
@@ -38,7 +38,8 @@ public class JobSweepRoutes extends RouteBuilder {
             + " WHERE name = 'job-sweep' AND (locked_until < :#now OR holder = :#holder)";
     // QUEUED past the deadline, or RUNNING with no worker since the sweeper dispatched it again
     private static final String STALE_QUEUED = "sql:SELECT job_id, worker_type, profile_id, origin, state, attempt,"
-            + " worker_incarnation FROM job WHERE (state = 'QUEUED' OR (state = 'RUNNING' AND worker_instance_id IS NULL))"
+            + " worker_incarnation FROM job"
+            + " WHERE (state = 'QUEUED' OR (state = 'RUNNING' AND worker_instance_id IS NULL))"
             + " AND updated_at < :#cutoff ORDER BY created_at LIMIT 100";
     private static final String RUNNING = "sql:SELECT j.job_id, j.worker_type, j.profile_id, j.origin, j.state,"
             + " j.attempt, j.worker_instance_id, j.worker_incarnation, j.updated_at, w.last_heartbeat, w.lease_seconds,"
@@ -112,7 +113,8 @@ public class JobSweepRoutes extends RouteBuilder {
         from("direct:job-sweep-claim").routeId("job-sweep-claim")
                 .setHeader("key", simple("${body[idempotency_key]}"))
                 .setHeader("jobId", simple("${body[job_id]}"))
-                .setBody(e -> Map.of("key", e.getMessage().getHeader("key"), "jobId", e.getMessage().getHeader("jobId")))
+                .setBody(e -> Map.of("key", e.getMessage().getHeader("key"),
+                        "jobId", e.getMessage().getHeader("jobId")))
                 .to(REMOVE_CLAIM)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
                     .log(LoggingLevel.WARN, "Idempotency-Key ${header.key}: the claim of job ${header.jobId} was still"

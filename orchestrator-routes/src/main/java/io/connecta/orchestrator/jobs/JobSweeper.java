@@ -108,8 +108,9 @@ public class JobSweeper {
     }
 
     /**
-     * Body: a RUNNING job whose worker is gone or restarted ({@link #orphans}). A worker's own job (DROP_IN) ends FAILED: its file stays in the
-     * drop-in's in/ folder and runs again as a new job. A dispatched job runs again, up to the max attempts.
+     * Body: a RUNNING job whose worker is gone or restarted ({@link #orphans}). A worker's own job (DROP_IN) ends
+     * FAILED: its file stays in the drop-in's in/ folder and runs again as a new job. A dispatched job runs again, up
+     * to the max attempts.
      */
     public void decideOrphan(Exchange e) {
         Map<String, Object> r = Rows.caseInsensitive(e.getMessage().getBody(Map.class));

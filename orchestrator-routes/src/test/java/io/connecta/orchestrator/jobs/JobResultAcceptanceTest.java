@@ -219,6 +219,24 @@ class JobResultAcceptanceTest {
     }
 
     @Test
+    void aLateRunningReportOfAnIncarnationTheWorkerNoLongerRunsUnderTakesNothingOver() throws Exception {
+        String jobId = runningJob("cu-w1");
+        String now = UUID.randomUUID().toString();
+        jdbc.update("UPDATE job SET worker_incarnation = ?, attempt = 2 WHERE job_id = ?", now, jobId);
+        jdbc.update("UPDATE worker SET incarnation = ? WHERE instance_id = 'cu-w1'", now);
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("job-results").whenDone(1).create();
+
+        // the first run's report, delivered after the restarted worker took the job over
+        send("worker-cu", "worker-cu-test", new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(),
+                null, "cu-w1", 1L).ofRun(1, UUID.randomUUID().toString()), "stale");
+
+        assertThat(handled.matches(20, TimeUnit.SECONDS)).as("the report was handled").isTrue();
+        assertThat(row(jobId).get("worker_incarnation")).as("the job stays with the worker's current run")
+                .isEqualTo(now);
+        assertThat(row(jobId).get("attempt")).isEqualTo(2);
+    }
+
+    @Test
     void aRunningReportWithoutAnIncarnationLeavesTheRecordedOneAlone() throws Exception {
         String jobId = runningJob("cu-w1");
         String recorded = UUID.randomUUID().toString();
