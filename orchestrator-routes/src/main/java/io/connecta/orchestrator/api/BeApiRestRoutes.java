@@ -25,6 +25,9 @@ public class BeApiRestRoutes extends RouteBuilder {
                     .responseMessage().code(201).message("registered; heartbeat within leaseSeconds").endResponseMessage()
                     .responseMessage().code(200).message("registration renewed").endResponseMessage()
                     .responseMessage().code(400).message("bad registration").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(409).message("the instanceId is another credential's").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(422).message("a worker type or host the configuration does not allow, or an"
+                            + " incarnation that is no UUID").responseModel(Problem.class).endResponseMessage()
                     .to("direct:worker-register")
 
                 .put("/{instanceId}/heartbeat").id("rest-worker-heartbeat").description("Renew the lease")

@@ -21,13 +21,14 @@ import java.util.Map;
 public class JobDispatchRoutes extends RouteBuilder {
 
     // a PENDING job becomes QUEUED; a job the sweeper dispatches again (QUEUED, or RUNNING on a worker that went
-    // away) keeps its state: either way the attempt is the real count of dispatches, and the deadline starts again
+    // away) keeps its state: either way the attempt counts the dispatch (never lowered: a worker's report may have
+    // counted the broker's redeliveries already), and the deadline starts again
     private static final String MARK_QUEUED = "sql:UPDATE job SET"
             + " state = CASE WHEN state_rank < 1 THEN 'QUEUED' ELSE state END,"
             + " state_rank = CASE WHEN state_rank < 1 THEN 1 ELSE state_rank END,"
-            + " attempt = :#attempt, updated_at = :#now WHERE job_id = :#jobId AND state_rank < 3";
-    private static final String ATTEMPTED = "sql:UPDATE job SET attempt = :#attempt, updated_at = :#now"
-            + " WHERE job_id = :#jobId";
+            + " attempt = GREATEST(attempt, :#attempt), updated_at = :#now WHERE job_id = :#jobId AND state_rank < 3";
+    private static final String ATTEMPTED = "sql:UPDATE job SET attempt = GREATEST(attempt, :#attempt),"
+            + " updated_at = :#now WHERE job_id = :#jobId";
     private static final String STALE_PENDING = "sql:SELECT job_id FROM job WHERE state = 'PENDING'"
             + " AND updated_at < :#cutoff ORDER BY created_at LIMIT 100";
 

@@ -23,6 +23,7 @@ import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -45,14 +46,17 @@ public class JobIntake {
     private final long maxInputBytes;
     private final JobRows rows;
     private final long idempotencyWaitMs;
+    private final Duration idempotencyClaimTimeout;
 
     public JobIntake(ObjectMapper json, JobRows rows,
                      @Value("${connecta.jobs.max-input-bytes:17179869184}") long maxInputBytes,
-                     @Value("${connecta.jobs.idempotency-wait-ms:30000}") long idempotencyWaitMs) {
+                     @Value("${connecta.jobs.idempotency-wait-ms:30000}") long idempotencyWaitMs,
+                     @Value("${connecta.jobs.idempotency-claim-timeout:2h}") Duration idempotencyClaimTimeout) {
         this.json = json;
         this.rows = rows;
         this.maxInputBytes = maxInputBytes;
         this.idempotencyWaitMs = idempotencyWaitMs;
+        this.idempotencyClaimTimeout = idempotencyClaimTimeout;
     }
 
     long idempotencyWaitMs() {
@@ -163,6 +167,18 @@ public class JobIntake {
             in.transferTo(OutputStream.nullOutputStream());
         }
         uploaded(e);
+    }
+
+    /**
+     * This request's claim of its key is gone: it outlived {@code connecta.jobs.idempotency-claim-timeout} before the
+     * upload finished, the sweeper removed it, and another request may hold the key since. 409: no job was made.
+     */
+    public void claimExpired(Exchange e) {
+        String key = e.getMessage().getHeader("key", String.class);
+        throw ApiProblemException.conflict("the upload took longer than a claim of an Idempotency-Key lasts ("
+                + idempotencyClaimTimeout + ", connecta.jobs.idempotency-claim-timeout): the claim of '" + key
+                + "' expired and the key was freed for other requests, so no job was made and the uploaded input was"
+                + " removed; send the request again");
     }
 
     /** While the claim is still UPLOADING and the wait has not run out. */

@@ -25,9 +25,12 @@ public class JobIntakeRoutes extends RouteBuilder {
     private final JobIntake intake;
     private final ProfileCheck profileCheck;
     private final BlobStoreHealthIndicator blobStore;
+    private final JobInputs inputs;
 
-    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck, BlobStoreHealthIndicator blobStore) {
+    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck, BlobStoreHealthIndicator blobStore,
+                           JobInputs inputs) {
         this.intake = intake;
+        this.inputs = inputs;
         this.profileCheck = profileCheck;
         this.blobStore = blobStore;
     }
@@ -47,7 +50,8 @@ public class JobIntakeRoutes extends RouteBuilder {
                 // a claimed key whose job was not recorded (unknown profile, abandoned upload, storage error: all
                 // answered by the problem+json configuration, so the exchange does not fail) is free for the next try
                 .onCompletion().onWhen(JobKeyRoutes::claimedButNotRecorded)
-                    // the answer's headers are the problem's by now: the key comes from the request's job
+                    // the answer's headers are the problem's by now: the key comes from the request's job (and only
+                    // this request's claim goes: an expired one may be another request's by now)
                     .process(e -> e.getMessage().setHeader("key",
                             e.getProperty(JobIntake.NEW_JOB, NewJob.class).idempotencyKey()))
                     .to("direct:job-key-release")
@@ -73,8 +77,13 @@ public class JobIntakeRoutes extends RouteBuilder {
                         .process(intake::uploaded)
                         .setHeader("inputBytes", header(BlobStore.BLOB_SIZE))
                         .setBody(exchangeProperty(JobIntake.NEW_JOB))
-                        .to("direct:job-record")
-                        .to("direct:job-key-recorded")
+                        .to("direct:job-record-claimed")
+                        .filter(exchangeProperty(JobKeyRoutes.CLAIM_LOST).isEqualTo(true))
+                            // the claim expired mid-upload and the key may be another request's: no job, no input
+                            .process(e -> inputs.remove(e.getProperty(JobIntake.NEW_JOB, NewJob.class).jobId()))
+                            .process(intake::claimExpired)
+                        .end()
+                        .setProperty(JobKeyRoutes.CLAIMED, constant(false))
                         .to("direct:job-dispatch")
                         .to("direct:job-load")
                 .end()

@@ -1,7 +1,9 @@
 package io.connecta.orchestrator.jobs;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
@@ -10,7 +12,9 @@ import java.util.Map;
 /**
  * The Idempotency-Key claims of uploads (table {@code job_key}) on camel-sql, as internal steps of the upload route
  * (failures go back to the caller). A key is claimed before its upload is stored: the primary key lets exactly one of
- * concurrent requests in; the others find the claim and compare their request with it (see {@link JobIntake}).
+ * concurrent requests in; the others find the claim and compare their request with it (see {@link JobIntake}). A claim
+ * still UPLOADING after {@code connecta.jobs.idempotency-claim-timeout} (its orchestrator died mid-upload) is removed
+ * by the sweeper ({@link JobSweepRoutes}); an upload that finishes after that makes no job (409).
  */
 @Component
 public class JobKeyRoutes extends RouteBuilder {
@@ -19,15 +23,23 @@ public class JobKeyRoutes extends RouteBuilder {
     static final String CLAIM = "connectaClaim";
     /** Exchange property: true once this request claimed its key, false again once its job is recorded. */
     static final String CLAIMED = "connectaKeyClaimed";
+    /**
+     * Exchange property: true when the request's claim was gone when its upload finished (it outlived
+     * {@code connecta.jobs.idempotency-claim-timeout}); no job was recorded.
+     */
+    static final String CLAIM_LOST = "connectaKeyClaimLost";
 
     private static final String INSERT = "sql:INSERT INTO job_key (idempotency_key, job_id, worker_type, profile_id,"
             + " input_name, state, created_at) VALUES (:#key, :#jobId, :#workerType, :#profileId, :#inputName,"
             + " 'UPLOADING', :#now)";
     private static final String SELECT = "sql:SELECT idempotency_key, job_id, worker_type, profile_id, input_name,"
             + " input_sha256, state FROM job_key WHERE idempotency_key = :#key?outputType=SelectOne";
+    // this request's own claim only (its job id), still UPLOADING: a claim that outlived
+    // connecta.jobs.idempotency-claim-timeout was removed by the sweeper, and the key may be another request's since
     private static final String RECORDED = "sql:UPDATE job_key SET state = 'RECORDED', input_sha256 = :#sha256"
-            + " WHERE idempotency_key = :#key";
-    private static final String RELEASE = "sql:DELETE FROM job_key WHERE idempotency_key = :#key AND state = 'UPLOADING'";
+            + " WHERE idempotency_key = :#key AND job_id = :#jobId AND state = 'UPLOADING'";
+    private static final String RELEASE = "sql:DELETE FROM job_key WHERE idempotency_key = :#key AND job_id = :#jobId"
+            + " AND state = 'UPLOADING'";
 
     private final JobIntake intake;
 
@@ -64,19 +76,35 @@ public class JobKeyRoutes extends RouteBuilder {
                 .setBody(constant(null))
                 .to(SELECT);
 
-        // header key, header sha256: the claimed job is recorded, with the digest of its stored body
+        // header key, header sha256, body NewJob: the claim becomes RECORDED and the job is recorded, in one
+        // transaction: a request that finds the claim RECORDED finds its job too, and a failure leaves the claim
+        // UPLOADING for the release. A claim that is no longer this request's records nothing: property CLAIM_LOST
+        from("direct:job-record-claimed").routeId("job-record-claimed")
+                .transacted()
+                .to("direct:job-key-recorded")
+                .filter(exchangeProperty(CLAIM_LOST).isNull())
+                    .to("direct:job-record")
+                .end();
+
         from("direct:job-key-recorded").routeId("job-key-recorded").errorHandler(noErrorHandler())
                 .filter(header("key").isNotNull())
+                    .setProperty("connectaRecording", body())
                     .setBody(e -> Map.of("key", e.getMessage().getHeader("key"),
+                            "jobId", e.getProperty(JobIntake.NEW_JOB, NewJob.class).jobId(),
                             "sha256", e.getMessage().getHeader("sha256")))
                     .to(RECORDED)
-                    .setProperty(CLAIMED, constant(false))
+                    .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                        .setProperty(CLAIM_LOST, constant(true))
+                        .log(LoggingLevel.WARN, "Idempotency-Key ${header.key}: the claim of job ${body[jobId]}"
+                                + " expired before its upload finished; no job is made")
+                    .end()
+                    .setBody(exchangeProperty("connectaRecording"))
                 .end();
 
         // header key: the claiming request failed before its job was recorded; the key is free again
         from("direct:job-key-release").routeId("job-key-release").errorHandler(noErrorHandler())
                 .filter(header("key").isNotNull())
-                    .setBody(e -> Map.of("key", e.getMessage().getHeader("key")))
+                    .setBody(intake::claimParams)
                     .to(RELEASE)
                     .log("Idempotency-Key ${header.key} released: its upload failed")
                 .end();

@@ -7,6 +7,7 @@ import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
 import io.connecta.common.ops.Printable;
 import io.connecta.orchestrator.messaging.MessagingRouteConfiguration;
+import io.connecta.orchestrator.registry.WorkerRegistrationValidator;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -21,7 +22,9 @@ import java.util.Map;
 
 /**
  * Results from the workers move jobs forward (RUNNING, then SUCCEEDED or FAILED); a duplicate or late result
- * changes nothing. When a job ends, its JMS requester (JMSReplyTo) gets the result too. A result the database
+ * changes nothing. A result's {@code attempt} (1..1000, the run's real count) raises the job's, never lowers it; a
+ * RUNNING result records the worker's {@code workerIncarnation} (a UUID), so the sweeper can tell a job its worker
+ * lost in a restart. When a job ends, its JMS requester (JMSReplyTo) gets the result too. A result the database
  * cannot take (or that failed on every delivery) still ends its job: FAILED with the reason, the message parked on
  * {@code connecta.jobs.dlq}. A result that does not come from the worker instance running its job, as a worker user of
  * its type, with its own result blob ({@link ResultAcceptance}) goes to {@code connecta.jobs.invalid} with the reason
@@ -90,6 +93,14 @@ public class JobResultRoutes extends RouteBuilder {
                     if (result.origin() != null && (result.origin() != JobOrigin.DROP_IN || result.workerType() == null
                             || result.profileId() == null)) {
                         throw new InvalidJobMessageException("a worker's own job needs origin DROP_IN, workerType and profileId");
+                    }
+                    if (result.attempt() != null && (result.attempt() < 1 || result.attempt() > JobRows.MAX_ATTEMPT)) {
+                        throw new InvalidJobMessageException("attempt must be 1.." + JobRows.MAX_ATTEMPT + ", not "
+                                + result.attempt());
+                    }
+                    if (result.workerIncarnation() != null
+                            && !WorkerRegistrationValidator.INCARNATION.matcher(result.workerIncarnation()).matches()) {
+                        throw new InvalidJobMessageException("workerIncarnation must be a UUID");
                     }
                     e.getMessage().setHeader("jobId", result.jobId());
                     e.getMessage().setHeader("status", result.status().name());

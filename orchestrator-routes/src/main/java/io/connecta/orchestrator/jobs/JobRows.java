@@ -5,6 +5,7 @@ import io.connecta.common.job.JobState;
 import io.connecta.common.job.ResultMessage;
 import io.connecta.common.ops.Printable;
 import io.connecta.common.sql.Rows;
+import io.connecta.orchestrator.registry.WorkerRegistrationValidator;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -24,6 +25,8 @@ public class JobRows {
     static final int ERROR_LENGTH = 8000;
     /** Length of the column {@code job.input_name}. */
     static final int INPUT_NAME_LENGTH = 255;
+    /** The highest attempt a result may report: far above any redelivery limit, low enough to be no garbage. */
+    static final int MAX_ATTEMPT = 1000;
 
     private final Clock clock;
 
@@ -54,6 +57,9 @@ public class JobRows {
         p.put("resultBlobId", r.resultBlobId());
         p.put("workerInstanceId", Printable.storable(r.workerInstanceId(), Integer.MAX_VALUE));
         p.put("profileVersion", r.profileVersion());
+        // the run's real count (broker redeliveries included) and the worker's JVM run; null from older workers
+        p.put("attempt", r.attempt());
+        p.put("workerIncarnation", WorkerRegistrationValidator.incarnation(r.workerIncarnation()));
         return p;
     }
 

@@ -21,7 +21,8 @@ public class JobStoreRoutes extends RouteBuilder {
 
     static final String COLUMNS = "job_id, worker_type, profile_id, profile_version, origin, state, state_rank,"
             + " input_blob_id, input_file, input_name, input_bytes, result_blob_id, exit_code, error, idempotency_key,"
-            + " correlation_id, reply_to, attempt, worker_instance_id, created_at, updated_at, started_at, finished_at";
+            + " correlation_id, reply_to, attempt, worker_instance_id, created_at, updated_at, started_at, finished_at,"
+            + " worker_incarnation";
     private static final String INSERT = "sql:INSERT INTO job (job_id, worker_type, profile_id, origin, state,"
             + " state_rank, input_blob_id, input_file, input_name, input_bytes, idempotency_key, correlation_id,"
             + " reply_to, attempt, created_at, updated_at) VALUES (:#jobId, :#workerType, :#profileId, :#origin,"
@@ -33,20 +34,32 @@ public class JobStoreRoutes extends RouteBuilder {
             + "?outputType=SelectOne";
     private static final String INSERT_WORKER_RUN = "sql:INSERT INTO job (job_id, worker_type, profile_id,"
             + " profile_version, origin, state, state_rank, input_name, result_blob_id, exit_code, error, attempt,"
-            + " worker_instance_id, created_at, updated_at, started_at, finished_at) VALUES (:#jobId, :#workerType,"
-            + " :#profileId, :#profileVersion, :#origin, :#state, :#rank, :#inputName, :#resultBlobId, :#exitCode,"
-            + " :#error, 1, :#workerInstanceId, :#now, :#now, :#startedAt, :#finishedAt)";
+            + " worker_instance_id, worker_incarnation, created_at, updated_at, started_at, finished_at) VALUES (:#jobId,"
+            + " :#workerType, :#profileId, :#profileVersion, :#origin, :#state, :#rank, :#inputName, :#resultBlobId,"
+            + " :#exitCode, :#error, :#attempt, :#workerInstanceId, :#workerIncarnation, :#now, :#now, :#startedAt,"
+            + " :#finishedAt)";
     static final String ADVANCE = "sql:UPDATE job SET state = :#state, state_rank = :#rank, updated_at = :#now,"
             + " started_at = COALESCE(started_at, :#startedAt), finished_at = :#finishedAt, exit_code = :#exitCode,"
             + " error = :#error, result_blob_id = :#resultBlobId,"
             + " worker_instance_id = COALESCE(:#workerInstanceId, worker_instance_id),"
-            + " profile_version = COALESCE(:#profileVersion, profile_version)"
+            + " profile_version = COALESCE(:#profileVersion, profile_version),"
+            // the real count of runs: a result reports the broker's redeliveries too; never lowered
+            + " attempt = GREATEST(attempt, COALESCE(:#attempt, attempt)),"
+            + " worker_incarnation = COALESCE(:#workerIncarnation, worker_incarnation)"
             + " WHERE job_id = :#jobId AND state_rank < :#rank";
-    // a RUNNING report of a job already RUNNING elsewhere: the broker redelivered the job (its worker died) or the
-    // sweeper dispatched it again; the job now runs on the reporting worker (not a state change: no metrics)
+    // a RUNNING report of a job already RUNNING elsewhere (another instance, or the same one restarted: another
+    // incarnation): the broker redelivered the job (its worker died) or the sweeper dispatched it again; the job now
+    // runs on the reporting worker (not a state change: no metrics)
     private static final String TAKE_OVER = "sql:UPDATE job SET worker_instance_id = :#workerInstanceId,"
+            + " worker_incarnation = :#workerIncarnation, attempt = GREATEST(attempt, COALESCE(:#attempt, attempt)),"
             + " updated_at = :#now WHERE job_id = :#jobId AND state = 'RUNNING'"
-            + " AND (worker_instance_id IS NULL OR worker_instance_id <> :#workerInstanceId)";
+            + " AND (worker_instance_id IS NULL OR worker_instance_id <> :#workerInstanceId"
+            // a report without an incarnation (an older worker) compares equal here
+            + " OR COALESCE(worker_incarnation, '') <> COALESCE(:#workerIncarnation, worker_incarnation, ''))"
+            // a late report of an incarnation its worker no longer runs under (its restart registered another)
+            // takes nothing over: the job would look lost again to the sweeper
+            + " AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.instance_id = :#workerInstanceId"
+            + " AND w.incarnation <> COALESCE(:#workerIncarnation, w.incarnation))";
 
     private final JobRows rows;
     private final JobMetrics metrics;
@@ -110,6 +123,8 @@ public class JobStoreRoutes extends RouteBuilder {
                     p.put("profileId", r.profileId());
                     p.put("origin", r.origin().name());
                     p.put("inputName", Printable.storable(r.inputName(), JobRows.INPUT_NAME_LENGTH));
+                    // the drop-in's own count of runs of this job, if it keeps one
+                    p.put("attempt", r.attempt() == null ? 1 : r.attempt());
                     e.getMessage().setBody(p);
                     metrics.submitted(r.workerType(), r.profileId());
                 })

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,15 @@ public class JobSweeper {
     private final Duration workerGrace;
     private final Duration period;
     private final int maxAttempts;
+    private final Duration claimTimeout;
 
     public JobSweeper(JobRows rows, JobMetrics metrics,
                       @Value("${connecta.jobs.queued-timeout:1h}") Duration queuedTimeout,
                       @Value("${connecta.jobs.worker-grace:30s}") Duration workerGrace,
                       @Value("${connecta.jobs.sweep-period-ms:30000}") long periodMs,
-                      @Value("${connecta.jms.max-deliveries:10}") int maxAttempts) {
+                      @Value("${connecta.jms.max-deliveries:10}") int maxAttempts,
+                      @Value("${connecta.jobs.idempotency-claim-timeout:2h}") Duration claimTimeout) {
+        this.claimTimeout = claimTimeout;
         this.rows = rows;
         this.metrics = metrics;
         this.queuedTimeout = queuedTimeout;
@@ -55,17 +59,41 @@ public class JobSweeper {
         return Map.of("cutoff", rows.now().minus(queuedTimeout));
     }
 
+    /** Parameters of the query for Idempotency-Key claims still uploading past the claim timeout. */
+    public Map<String, Object> claimParams() {
+        return Map.of("cutoff", rows.now().minus(claimTimeout));
+    }
+
     /**
-     * Body: the RUNNING jobs with their worker's lease (null when the worker deregistered) → those whose worker is
-     * gone: deregistered, or silent for longer than its lease and the grace.
+     * Body: the RUNNING jobs with their worker's lease and incarnation (null when the worker deregistered) → the
+     * orphans among them, each with {@code orphan} = {@code gone} (deregistered, or silent for longer than its lease
+     * and the grace) or {@code restarted} (registered under another incarnation than the job's for longer than the
+     * grace, and the job's row unchanged for as long: the broker's redelivery of the run, reported RUNNING, would
+     * have changed it).
      */
-    public List<Map<String, Object>> workerGone(List<Map<String, Object>> running) {
+    public List<Map<String, Object>> orphans(List<Map<String, Object>> running) {
         Instant now = rows.now().toInstant();
-        return running.stream().map(Rows::caseInsensitive).filter(r -> {
+        List<Map<String, Object>> orphans = new ArrayList<>();
+        for (Map<String, Object> row : running) {
+            Map<String, Object> r = Rows.caseInsensitive(row);
             Instant heartbeat = Rows.instant(r.get("last_heartbeat"));
-            return heartbeat == null || heartbeat.plusSeconds(((Number) r.get("lease_seconds")).longValue())
-                    .plus(workerGrace).isBefore(now);
-        }).toList();
+            if (heartbeat == null || heartbeat.plusSeconds(((Number) r.get("lease_seconds")).longValue())
+                    .plus(workerGrace).isBefore(now)) {
+                r.put("orphan", "gone");
+                orphans.add(r);
+            } else if (restarted((String) r.get("incarnation"), (String) r.get("worker_incarnation"))
+                    && Rows.instant(r.get("updated_at")).plus(workerGrace).isBefore(now)
+                    && Rows.instant(r.get("registered_at")).plus(workerGrace).isBefore(now)) {
+                r.put("orphan", "restarted");
+                orphans.add(r);
+            }
+        }
+        return orphans;
+    }
+
+    /** Both incarnations known and different (a worker that sends none is never taken for a restarted one). */
+    private static boolean restarted(String registered, String jobRanUnder) {
+        return registered != null && jobRanUnder != null && !registered.equals(jobRanUnder);
     }
 
     /**
@@ -80,16 +108,19 @@ public class JobSweeper {
     }
 
     /**
-     * Body: a RUNNING job whose worker is gone. A worker's own job (DROP_IN) ends FAILED: its file stays in the
-     * drop-in's in/ folder and runs again as a new job. A dispatched job runs again, up to the max attempts.
+     * Body: a RUNNING job whose worker is gone or restarted ({@link #orphans}). A worker's own job (DROP_IN) ends
+     * FAILED: its file stays in the drop-in's in/ folder and runs again as a new job. A dispatched job runs again, up
+     * to the max attempts.
      */
     public void decideOrphan(Exchange e) {
         Map<String, Object> r = Rows.caseInsensitive(e.getMessage().getBody(Map.class));
         int attempt = ((Number) r.get("attempt")).intValue();
         String worker = (String) r.get("worker_instance_id");
         boolean dropIn = "DROP_IN".equals(r.get("origin"));
-        String reason = "worker " + worker + " went away while the job ran"
-                + (dropIn ? "" : " (" + attempt + " of " + maxAttempts + " attempts)");
+        boolean restarted = "restarted".equals(r.get("orphan"));
+        String reason = "worker " + worker + (restarted ? " restarted" : " went away") + " while the job ran"
+                + (dropIn ? (restarted ? "; the file runs again as a new job" : "")
+                        : " (" + attempt + " of " + maxAttempts + " attempts)");
         decide(e, r, dropIn || attempt >= maxAttempts, reason, worker);
     }
 
@@ -99,6 +130,7 @@ public class JobSweeper {
         p.put("state", r.get("state"));
         p.put("attempt", ((Number) r.get("attempt")).intValue());
         p.put("worker", worker == null ? "" : worker);
+        p.put("incarnation", r.get("worker_incarnation") == null ? "" : r.get("worker_incarnation"));
         p.put("now", rows.now());
         p.put("error", reason);
         e.getMessage().setHeader("jobId", r.get("job_id"));

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +18,9 @@ import java.util.regex.Pattern;
  * be a plain http(s) origin (no credentials, query, fragment or path) on a host the deployer allows
  * ({@code connecta.orchestrator.registry.allowed-hosts}), and the worker type one the orchestrator is configured for
  * ({@code connecta.orchestrator.registry.worker-types}). A malformed field answers 400; a well-formed one the
- * configuration does not allow, 422; both name the field.
+ * configuration does not allow, 422; both name the field. The optional {@code incarnation} (a new UUID at each start
+ * of the worker) must be a UUID, else 422; it is kept in lower case, as results compare it.
+ * Takes the registration as the worker sent it; gives it as it is stored (base URL without a trailing slash).
  */
 @Component
 public class WorkerRegistrationValidator {
@@ -33,6 +36,14 @@ public class WorkerRegistrationValidator {
     public static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     public static final Pattern WORKER_TYPE = WorkerNames.WORKER_TYPE;
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._+-]{0,64}");
+    /** A worker's incarnation (and a result's workerIncarnation): a UUID in its usual spelling, any case. */
+    public static final Pattern INCARNATION = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** The incarnation as stored and compared (lower case), or null when there is none. */
+    public static String incarnation(String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
+    }
 
     public WorkerRegistration validate(WorkerRegistration r) {
         if (r == null) {
@@ -67,9 +78,12 @@ public class WorkerRegistrationValidator {
             errors.add(new FieldError("baseUrl", "host '" + host + "' is not an allowed worker host ("
                     + hosts.describe() + "; connecta.orchestrator.registry.allowed-hosts)"));
         }
+        if (r.incarnation() != null && !INCARNATION.matcher(r.incarnation()).matches()) {
+            errors.add(new FieldError("incarnation", "must be a UUID (a new one at each start of the worker)"));
+        }
         reject(422, errors);
         String url = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        return new WorkerRegistration(r.instanceId(), r.workerType(), url, r.version());
+        return new WorkerRegistration(r.instanceId(), r.workerType(), url, r.version(), incarnation(r.incarnation()));
     }
 
     private static void reject(int status, List<FieldError> errors) {

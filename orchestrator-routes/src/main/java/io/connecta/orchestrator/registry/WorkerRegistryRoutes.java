@@ -16,19 +16,25 @@ import java.util.Map;
 /**
  * The worker registry on camel-sql: register (an upsert), heartbeat, deregister, list. A worker is UP while its
  * last heartbeat is younger than its lease. An instanceId belongs to the credential (the token's {@code sub}) that
- * registered it: another credential's registration of it answers 409, its heartbeat or deregistration 403.
+ * registered it: another credential's registration of it answers 409, its heartbeat or deregistration 403. A
+ * registration's {@code incarnation} (a new UUID at each start of the worker) replaces the one before: jobs that ran
+ * under the old one were lost with the restart ({@link io.connecta.orchestrator.jobs.JobSweepRoutes}).
  */
 @Component
 public class WorkerRegistryRoutes extends RouteBuilder {
 
     private static final String COLUMNS = "instance_id, worker_type, base_url, version, lease_seconds, registered_at,"
-            + " last_heartbeat";
+            + " last_heartbeat, incarnation";
     /** The caller owns the row, or nobody does (a row from before owners were recorded). */
     private static final String OWNED = " WHERE instance_id = :#instanceId AND (owner = :#owner OR owner IS NULL)";
     private static final String UPDATE = "sql:UPDATE worker SET worker_type = :#workerType, base_url = :#baseUrl,"
-            + " version = :#version, lease_seconds = :#leaseSeconds, last_heartbeat = :#now, owner = :#owner" + OWNED;
+            + " version = :#version, lease_seconds = :#leaseSeconds, last_heartbeat = :#now, owner = :#owner,"
+            // a restarted worker (a new incarnation) replaces its predecessor, registered now: the sweeper finds the
+            // jobs the predecessor lost, once the broker had worker-grace from then to hand them to the new one
+            + " registered_at = CASE WHEN COALESCE(incarnation, '') = COALESCE(:#incarnation, '') THEN registered_at"
+            + " ELSE :#now END, incarnation = :#incarnation" + OWNED;
     private static final String INSERT = "sql:INSERT INTO worker (" + COLUMNS + ", owner) VALUES (:#instanceId,"
-            + " :#workerType, :#baseUrl, :#version, :#leaseSeconds, :#now, :#now, :#owner)";
+            + " :#workerType, :#baseUrl, :#version, :#leaseSeconds, :#now, :#now, :#incarnation, :#owner)";
     private static final String HEARTBEAT = "sql:UPDATE worker SET last_heartbeat = :#now, owner = :#owner" + OWNED;
     private static final String DELETE = "sql:DELETE FROM worker" + OWNED;
     private static final String SELECT_OWNER = "sql:SELECT owner FROM worker WHERE instance_id = :#instanceId"
@@ -64,7 +70,8 @@ public class WorkerRegistryRoutes extends RouteBuilder {
                     .to(INSERT)
                     .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201))
                 .end()
-                .log("Worker ${body[instanceId]} (${body[workerType]}) registered at ${body[baseUrl]}")
+                .log("Worker ${body[instanceId]} (${body[workerType]}) registered at ${body[baseUrl]}"
+                        + " (incarnation ${body[incarnation]})")
                 .setBody(e -> lease((String) e.getMessage().getBody(Map.class).get("instanceId")));
 
         from("direct:worker-heartbeat").routeId("worker-heartbeat").routeConfigurationId(ProblemRouteConfiguration.ID)

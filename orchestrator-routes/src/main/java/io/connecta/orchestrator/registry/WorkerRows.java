@@ -31,6 +31,8 @@ public class WorkerRows {
         params.put("workerType", r.workerType());
         params.put("baseUrl", r.baseUrl());
         params.put("version", r.version() == null ? "" : r.version());
+        // null for a worker that sends none: a re-registration without one clears the old one (nothing to compare)
+        params.put("incarnation", r.incarnation());
         params.put("leaseSeconds", properties.getLeaseSeconds());
         params.put("now", now());
         return params;
@@ -46,7 +48,8 @@ public class WorkerRows {
         int lease = ((Number) r.get("lease_seconds")).intValue();
         boolean up = !heartbeat.plusSeconds(lease).isBefore(clock.instant());
         return new WorkerView((String) r.get("instance_id"), (String) r.get("worker_type"), (String) r.get("base_url"),
-                up ? WorkerView.WorkerStatus.UP : WorkerView.WorkerStatus.DOWN, heartbeat, (String) r.get("version"), lease);
+                up ? WorkerView.WorkerStatus.UP : WorkerView.WorkerStatus.DOWN, heartbeat, (String) r.get("version"), lease,
+                (String) r.get("incarnation"));
     }
 
     public List<WorkerView> fromRows(List<Map<String, Object>> rows) {

@@ -175,6 +175,44 @@ class JobIdempotencyTest {
     }
 
     @Test
+    void anUploadThatOutlivesItsClaimMakesNoSecondJobLeavesNoInputAndIsAnswered409() throws Exception {
+        String key = UUID.randomUUID().toString();
+        byte[] body = JobUploadTest.pattern(SIZE);
+        String otherJob;
+        try (Socket first = new Socket("127.0.0.1", port)) {
+            OutputStream out = first.getOutputStream();
+            out.write(head(key).getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, SIZE / 2);
+            out.flush();
+            Await.until("the first upload has begun", () -> JobUploadTest.files(varDir.resolve("blobs")).stream()
+                    .anyMatch(p -> p.getFileName().toString().contains("~")));
+            String firstJob = jdbc.queryForObject("SELECT job_id FROM job_key WHERE idempotency_key = ?", String.class,
+                    key);
+            // the claim outlived connecta.jobs.idempotency-claim-timeout: the sweeper removed it, another request
+            // took the key and made its job
+            jdbc.update("DELETE FROM job_key WHERE idempotency_key = ?", key);
+            HttpResponse<String> other = http.send(upload(key, "copy", "in.bin", "hello".getBytes(StandardCharsets.UTF_8)),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).as("the key was free: %s", other.body()).isEqualTo(202);
+            otherJob = json.readTree(other.body()).path("jobId").asText();
+
+            out.write(body, SIZE / 2, SIZE / 2);
+            out.flush();
+            String answer = JobUploadTest.readAnswer(first.getInputStream());
+
+            assertThat(answer).as("the late upload makes no job").startsWith("HTTP/1.1 409");
+            assertThat(answer).contains("application/problem+json", "expired", "connecta.jobs.idempotency-claim-timeout",
+                    "no job was made");
+            assertThat(varDir.resolve("blobs").resolve("jobs").resolve(firstJob)).as("its input is removed")
+                    .doesNotExist();
+        }
+        assertThat(jdbc.queryForList("SELECT job_id FROM job", String.class)).as("one job: the other request's")
+                .containsExactly(otherJob);
+        assertThat(jdbc.queryForMap("SELECT job_id, state FROM job_key WHERE idempotency_key = ?", key).values())
+                .as("the other request's claim is untouched").containsExactly(otherJob, "RECORDED");
+    }
+
+    @Test
     void abandonedUploadFreesItsKeyForTheNextTry() throws Exception {
         String key = UUID.randomUUID().toString();
         try (Socket first = new Socket("127.0.0.1", port)) {

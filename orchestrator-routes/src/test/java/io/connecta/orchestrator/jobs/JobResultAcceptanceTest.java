@@ -10,9 +10,13 @@ import io.connecta.common.test.Await;
 import io.connecta.orchestrator.OrchestratorApplication;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,6 +30,7 @@ import jakarta.jms.TextMessage;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +51,9 @@ class JobResultAcceptanceTest {
 
     @Autowired
     BrokerService broker;
+
+    @Autowired
+    CamelContext camel;
 
     final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
@@ -177,6 +185,88 @@ class JobResultAcceptanceTest {
         assertThat(row(jobId).get("state")).isEqualTo("RUNNING");
     }
 
+    @Test
+    void theRunsRealAttemptRaisesTheJobsAttemptNeverLowersItAndRunningRecordsTheIncarnation() throws Exception {
+        String jobId = UUID.randomUUID().toString();
+        insertJob(jobId, "QUEUED", 1, null);
+        String incarnation = UUID.randomUUID().toString();
+        // the dispatch's attempt 1, delivered three times by the broker (two workers died with it)
+        send("worker-cu", "worker-cu-test", new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(),
+                null, "cu-w1", 1L).ofRun(3, incarnation), "running");
+        Await.until("the job RUNNING on cu-w1", () -> "RUNNING".equals(row(jobId).get("state")));
+        assertThat(row(jobId).get("attempt")).as("the real count of runs").isEqualTo(3);
+        assertThat(row(jobId).get("worker_incarnation")).as("the incarnation it runs under").isEqualTo(incarnation);
+
+        send("worker-cu", "worker-cu-test", succeeded(jobId, "cu-w1").ofRun(2, incarnation), "succeeded");
+        Await.until("the job ends SUCCEEDED", () -> "SUCCEEDED".equals(row(jobId).get("state")));
+        assertThat(row(jobId).get("attempt")).as("a lower attempt never lowers the count").isEqualTo(3);
+    }
+
+    @Test
+    void aRunningReportOfTheSameInstanceRestartedTakesTheJobUnderItsNewIncarnation() throws Exception {
+        String jobId = runningJob("cu-w1");
+        String before = UUID.randomUUID().toString();
+        jdbc.update("UPDATE job SET worker_incarnation = ? WHERE job_id = ?", before, jobId);
+        String after = UUID.randomUUID().toString();
+
+        // the broker redelivered the job's dispatch to cu-w1 after its restart
+        send("worker-cu", "worker-cu-test", new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(),
+                null, "cu-w1", 1L).ofRun(2, after.toUpperCase(java.util.Locale.ROOT)), "restarted");
+
+        Await.until("the job runs under the new incarnation", () -> after.equals(row(jobId).get("worker_incarnation")));
+        assertThat(row(jobId).get("attempt")).isEqualTo(2);
+        assertThat(row(jobId).get("state")).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aLateRunningReportOfAnIncarnationTheWorkerNoLongerRunsUnderTakesNothingOver() throws Exception {
+        String jobId = runningJob("cu-w1");
+        String now = UUID.randomUUID().toString();
+        jdbc.update("UPDATE job SET worker_incarnation = ?, attempt = 2 WHERE job_id = ?", now, jobId);
+        jdbc.update("UPDATE worker SET incarnation = ? WHERE instance_id = 'cu-w1'", now);
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("job-results").whenDone(1).create();
+
+        // the first run's report, delivered after the restarted worker took the job over
+        send("worker-cu", "worker-cu-test", new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(),
+                null, "cu-w1", 1L).ofRun(1, UUID.randomUUID().toString()), "stale");
+
+        assertThat(handled.matches(20, TimeUnit.SECONDS)).as("the report was handled").isTrue();
+        assertThat(row(jobId).get("worker_incarnation")).as("the job stays with the worker's current run")
+                .isEqualTo(now);
+        assertThat(row(jobId).get("attempt")).isEqualTo(2);
+    }
+
+    @Test
+    void aRunningReportWithoutAnIncarnationLeavesTheRecordedOneAlone() throws Exception {
+        String jobId = runningJob("cu-w1");
+        String recorded = UUID.randomUUID().toString();
+        jdbc.update("UPDATE job SET worker_incarnation = ? WHERE job_id = ?", recorded, jobId);
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("job-results").whenDone(1).create();
+
+        send("worker-cu", "worker-cu-test", new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(),
+                null, "cu-w1", 1L), "older-worker");
+
+        assertThat(handled.matches(20, TimeUnit.SECONDS)).as("the report was handled").isTrue();
+        assertThat(row(jobId).get("worker_incarnation")).isEqualTo(recorded);
+        assertThat(row(jobId).get("attempt")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "null", value = {"0, null, attempt", "-1, null, attempt", "1001, null, attempt",
+            "2, not-a-uuid, workerIncarnation", "2, 0f8fad5b-d9cb-469f-a165-70867728950e; DROP TABLE job, workerIncarnation"})
+    void aResultWithAnAttemptOutOfRangeOrAnIncarnationThatIsNoUuidIsParkedAsInvalid(Integer attempt,
+                                                                                   String incarnation, String field)
+            throws Exception {
+        String jobId = runningJob("cu-w1");
+        Message parked = sendExpectingInvalid("worker-cu", "worker-cu-test",
+                succeeded(jobId, "cu-w1").ofRun(attempt, incarnation));
+
+        assertThat(parked.getStringProperty(JobQueues.REASON_HEADER)).as("the reason").contains(field);
+        assertUnchanged(jobId, "cu-w1");
+        assertThat(row(jobId).get("attempt")).isEqualTo(1);
+        assertThat(row(jobId).get("worker_incarnation")).isNull();
+    }
+
     ResultMessage succeeded(String jobId, String instance) {
         return new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
                 Instant.now(), instance, 1L);
@@ -209,7 +299,8 @@ class JobResultAcceptanceTest {
 
     Map<String, Object> row(String jobId) {
         return Rows.caseInsensitive(jdbc.queryForMap(
-                "SELECT state, worker_instance_id, result_blob_id FROM job WHERE job_id = ?", jobId));
+                "SELECT state, worker_instance_id, result_blob_id, attempt, worker_incarnation FROM job WHERE job_id = ?",
+                jobId));
     }
 
     int count(String jobId) {

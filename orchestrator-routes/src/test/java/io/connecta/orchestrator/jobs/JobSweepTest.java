@@ -19,6 +19,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,7 +31,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +46,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sweeper with short timeouts, on the embedded broker and H2: a QUEUED job whose dispatch message something else
  * consumed is dispatched again (attempt 2) and ends as its worker reports, or ends FAILED after the max attempts; a
  * RUNNING DROP_IN job of a worker that deregistered ends FAILED with the reason, and the running gauge goes down; a
- * RUNNING dispatched job of a worker that went away runs again on another worker and ends once.
+ * RUNNING dispatched job of a worker that went away runs again on another worker and ends once. A worker that restarted
+ * (registered under a new incarnation) loses its jobs the same way, unless the broker's redelivery of a run reports it
+ * RUNNING under the new incarnation within the grace. Idempotency-Key claims still uploading past their timeout are
+ * removed with the input they left.
  */
 @CamelSpringBootTest
 @ActiveProfiles({"dev", "test"})
 @SpringBootTest(classes = OrchestratorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=orchestrator", "connecta.var-dir=orchestrator-routes/target/sweep-test-var",
-                "connecta.jobs.queued-timeout=2s", "connecta.jobs.sweep-period-ms=300", "connecta.jobs.worker-grace=0s",
-                "connecta.jms.max-deliveries=3"})
+                "connecta.jobs.queued-timeout=2s", "connecta.jobs.sweep-period-ms=300", "connecta.jobs.worker-grace=2s",
+                "connecta.jms.max-deliveries=3", "connecta.jobs.idempotency-claim-timeout=10m"})
 class JobSweepTest {
 
     @LocalServerPort
@@ -71,10 +79,14 @@ class JobSweepTest {
 
     final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
+    @Value("${connecta.var-dir}")
+    Path varDir;
+
     @BeforeEach
     void clean() {
         jdbc.update("DELETE FROM job");
         jdbc.update("DELETE FROM worker");
+        jdbc.update("DELETE FROM job_key");
     }
 
     @Test
@@ -156,6 +168,194 @@ class JobSweepTest {
         assertThat(running()).isZero();
     }
 
+    @Test
+    void runningDropInJobOfAWorkerThatRestartedEndsFailedWithTheReason() throws Exception {
+        String before = UUID.randomUUID().toString();
+        registerWorker("cu-w4", before);
+        String jobId = UUID.randomUUID().toString();
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w4", 1L)
+                .workerStarted(JobOrigin.DROP_IN, "cu", "upper", "a.txt").ofRun(1, before));
+        Await.until("the drop-in job is RUNNING", () -> "RUNNING".equals(state(jobId)));
+        Await.until("the running gauge counts it", () -> running() == 1);
+
+        assertThat(restart("cu-w4").statusCode()).as("the restarted worker registers").isEqualTo(200);
+
+        Await.until("the job ends FAILED", () -> "FAILED".equals(state(jobId)));
+        assertThat((String) row(jobId).get("error"))
+                .isEqualTo("worker cu-w4 restarted while the job ran; the file runs again as a new job");
+        Await.until("the running gauge goes down", () -> running() == 0);
+    }
+
+    @Test
+    void runningJobOfAWorkerThatRestartedIsDispatchedAgainAndEndsOnce() throws Exception {
+        String jobId = submit();
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).isOne();
+        String before = UUID.randomUUID().toString();
+        registerWorker("cu-w5", before);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w5", 1L)
+                .ofRun(1, before));
+        Await.until("the job is RUNNING under the first incarnation", () -> before.equals(row(jobId).get("worker_incarnation")));
+
+        // killed and started again: the broker had no uncommitted dispatch to hand back (a broker without persistence)
+        String after = UUID.randomUUID().toString();
+        assertThat(restart("cu-w5", after).statusCode()).isEqualTo(200);
+
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).as("dispatched again with the next attempt").isEqualTo(2);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w5", 1L)
+                .ofRun(2, after));
+        Await.until("the job runs under the new incarnation", () -> after.equals(row(jobId).get("worker_incarnation")));
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-w5", 1L).ofRun(2, after));
+        Await.until("the job ends SUCCEEDED", () -> "SUCCEEDED".equals(state(jobId)));
+        assertThat(row(jobId).get("attempt")).isEqualTo(2);
+        Await.until("the running gauge is back down", () -> running() == 0);
+    }
+
+    @Test
+    void theBrokersRedeliveryToTheRestartedWorkerWithinTheGraceWinsOverTheSweeper() throws Exception {
+        String jobId = submit();
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).isOne();
+        String before = UUID.randomUUID().toString();
+        registerWorker("cu-w6", before);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w6", 1L)
+                .ofRun(1, before));
+        Await.until("the job is RUNNING", () -> before.equals(row(jobId).get("worker_incarnation")));
+        // the job ran for an hour before its worker was killed
+        jdbc.update("UPDATE job SET updated_at = ? WHERE job_id = ?", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1),
+                jobId);
+
+        String after = UUID.randomUUID().toString();
+        NotifyBuilder meanwhile = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(2).create();
+        assertThat(restart("cu-w6", after).statusCode()).isEqualTo(200);
+        assertThat(meanwhile.matches(30, TimeUnit.SECONDS)).as("the sweeper ran before the redelivery came").isTrue();
+        // the broker hands the uncommitted dispatch to the restarted worker (its second delivery: attempt 2)
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w6", 1L)
+                .ofRun(2, after));
+        Await.until("the job runs under the new incarnation", () -> after.equals(row(jobId).get("worker_incarnation")));
+
+        // sweeps on until well past the grace (2 s) of the restart
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(12).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(consumer.receiveBody("activemq6:queue:" + JobQueues.dispatch("cu") + "?selector=jobId='" + jobId
+                + "'", 500, String.class)).as("no second dispatch").isNull();
+        assertThat(state(jobId)).isEqualTo("RUNNING");
+        assertThat(row(jobId).get("worker_instance_id")).isEqualTo("cu-w6");
+        assertThat(row(jobId).get("attempt")).as("the real count: the broker's redelivery").isEqualTo(2);
+
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-w6", 1L).ofRun(2, after));
+        Await.until("the job ends SUCCEEDED, once", () -> "SUCCEEDED".equals(state(jobId)) && running() == 0);
+    }
+
+    @Test
+    void runningJobsOfWorkersThatDidNotRestartAreLeftAlone() throws Exception {
+        String incarnation = UUID.randomUUID().toString();
+        registerWorker("cu-w7", incarnation);
+        // an older worker that sends no incarnation, after a job that ran under one: nothing to compare
+        registerWorker("cu-w8", null);
+        String same = UUID.randomUUID().toString();
+        String unknown = UUID.randomUUID().toString();
+        report(new ResultMessage(same, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w7", 1L)
+                .workerStarted(JobOrigin.DROP_IN, "cu", "upper", "a.txt").ofRun(1, incarnation));
+        report(new ResultMessage(unknown, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w8", 1L)
+                .workerStarted(JobOrigin.DROP_IN, "cu", "upper", "b.txt").ofRun(1, UUID.randomUUID().toString()));
+        Await.until("both jobs are RUNNING", () -> "RUNNING".equals(state(same)) && "RUNNING".equals(state(unknown)));
+        jdbc.update("UPDATE job SET updated_at = ?", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1));
+        jdbc.update("UPDATE worker SET registered_at = ?", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1));
+
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(5).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(state(same)).as("its worker still runs under the job's incarnation").isEqualTo("RUNNING");
+        assertThat(state(unknown)).as("its worker's incarnation is unknown").isEqualTo("RUNNING");
+
+        report(new ResultMessage(same, JobState.SUCCEEDED, null, 0, null, Instant.now(), Instant.now(), "cu-w7", 1L)
+                .workerStarted(JobOrigin.DROP_IN, "cu", "upper", "a.txt").ofRun(1, incarnation));
+        report(new ResultMessage(unknown, JobState.SUCCEEDED, null, 0, null, Instant.now(), Instant.now(), "cu-w8", 1L)
+                .workerStarted(JobOrigin.DROP_IN, "cu", "upper", "b.txt"));
+        Await.until("both end as their workers report", () -> "SUCCEEDED".equals(state(same))
+                && "SUCCEEDED".equals(state(unknown)) && running() == 0);
+    }
+
+    @Test
+    void anIdempotencyKeyClaimStillUploadingPastTheClaimTimeoutIsRemovedWithItsInputAndTheKeyIsFreeAgain()
+            throws Exception {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String expiredKey = UUID.randomUUID().toString();
+        String expiredJob = UUID.randomUUID().toString();
+        claim(expiredKey, expiredJob, now.minusMinutes(11));
+        Path leftover = partialInput(expiredJob);
+        String freshKey = UUID.randomUUID().toString();
+        String freshJob = UUID.randomUUID().toString();
+        claim(freshKey, freshJob, now.minusMinutes(1));
+        Path uploading = partialInput(freshJob);
+        // a claim whose job was recorded (an orchestrator of before claims were recorded in one transaction)
+        String recordedKey = UUID.randomUUID().toString();
+        String recordedJob = UUID.randomUUID().toString();
+        claim(recordedKey, recordedJob, now.minusMinutes(11));
+        jdbc.update("INSERT INTO job (job_id, worker_type, profile_id, origin, state, state_rank, attempt, created_at,"
+                + " updated_at) VALUES (?, 'cu', 'copy', 'FE', 'SUCCEEDED', 3, 1, ?, ?)", recordedJob, now, now);
+        Path recordedInput = partialInput(recordedJob);
+
+        Await.until("the expired claim is removed", () -> claims(expiredKey) == 0);
+        Await.until("with the input its upload left", () -> !Files.exists(leftover.getParent()));
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(3).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(claims(freshKey)).as("a claim younger than the timeout stays").isOne();
+        assertThat(uploading).as("with its upload").exists();
+        assertThat(claims(recordedKey)).as("the claim of a recorded job stays").isOne();
+        assertThat(recordedInput).as("with the job's input").exists();
+
+        HttpResponse<String> again = upload(expiredKey);
+        assertThat(again.statusCode()).as("the key is free again: %s", again.body()).isEqualTo(202);
+        assertThat(json.readTree(again.body()).path("jobId").asText()).isNotEqualTo(expiredJob);
+    }
+
+    void claim(String key, String jobId, OffsetDateTime createdAt) {
+        jdbc.update("INSERT INTO job_key (idempotency_key, job_id, worker_type, profile_id, input_name, state,"
+                + " created_at) VALUES (?, ?, 'cu', 'copy', 'in.bin', 'UPLOADING', ?)", key, jobId, createdAt);
+    }
+
+    int claims(String key) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM job_key WHERE idempotency_key = ?", Integer.class, key);
+    }
+
+    /** What the local blob store holds while a put of the job's input is under way (its temporary file). */
+    Path partialInput(String jobId) throws Exception {
+        Path file = varDir.resolve("blobs").resolve("jobs").resolve(jobId).resolve("input.~" + UUID.randomUUID());
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[1024]);
+        return file;
+    }
+
+    HttpResponse<String> upload(String key) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/api/fe/v1/jobs?workerType=cu&profileId=copy&filename=in.bin"))
+                .header("Content-Type", "application/octet-stream").header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + new DevTokens("http://127.0.0.1:" + port).submitter())
+                .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The registration of a restarted worker (a new incarnation), through the BE API as the CU workers' credential. */
+    HttpResponse<String> restart(String instanceId) throws Exception {
+        return restart(instanceId, UUID.randomUUID().toString());
+    }
+
+    HttpResponse<String> restart(String instanceId, String incarnation) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/api/be/v1/workers"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + new DevTokens("http://127.0.0.1:" + port).token(DevTokens.WORKER_CU))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"instanceId\":\"" + instanceId + "\",\"workerType\":\"cu\","
+                        + "\"baseUrl\":\"http://127.0.0.1:1\",\"version\":\"1\",\"incarnation\":\"" + incarnation + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void registerWorker(String instanceId, String incarnation) {
+        jdbc.update("INSERT INTO worker (instance_id, worker_type, base_url, version, lease_seconds, registered_at,"
+                + " last_heartbeat, incarnation) VALUES (?, 'cu', 'http://127.0.0.1:1', '1', 30, CURRENT_TIMESTAMP,"
+                + " CURRENT_TIMESTAMP, ?)", instanceId, incarnation);
+    }
+
     void registerWorker(String instanceId) {
         jdbc.update("INSERT INTO worker (instance_id, worker_type, base_url, version, lease_seconds, registered_at,"
                 + " last_heartbeat) VALUES (?, 'cu', 'http://127.0.0.1:1', '1', 30, CURRENT_TIMESTAMP,"
@@ -196,7 +396,8 @@ class JobSweepTest {
 
     Map<String, Object> row(String jobId) {
         return io.connecta.common.sql.Rows.caseInsensitive(
-                jdbc.queryForMap("SELECT attempt, error FROM job WHERE job_id = ?", jobId));
+                jdbc.queryForMap("SELECT attempt, error, worker_instance_id, worker_incarnation FROM job WHERE job_id = ?",
+                        jobId));
     }
 
     double running() {

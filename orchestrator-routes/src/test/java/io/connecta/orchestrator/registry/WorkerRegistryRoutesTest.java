@@ -22,6 +22,8 @@ import org.springframework.test.context.ActiveProfiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,6 +154,52 @@ class WorkerRegistryRoutesTest {
         assertThat(fe.get("/workers").json().get(0).path("baseUrl").asText()).isEqualTo("http://127.0.0.1:18082");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isEqualTo(1);
         assertThat(be.delete("/workers/nobody").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRestartedWorkersNewIncarnationReplacesTheOldOneAndIsShown() {
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        assertThat(be.postJson("/workers", withIncarnation(first)).status()).isEqualTo(201);
+        assertThat(incarnation("cu-a")).isEqualTo(first);
+        assertThat(fe.get("/workers").json().get(0).path("incarnation").asText()).as("the FE API shows it")
+                .isEqualTo(first);
+
+        Http.Response again = be.postJson("/workers", withIncarnation(second.toUpperCase(Locale.ROOT)));
+        assertThat(again.status()).as("the same owner registers again after a restart: %s", again).isEqualTo(200);
+        assertThat(incarnation("cu-a")).as("the new incarnation replaces the old, in lower case as results compare it")
+                .isEqualTo(second);
+
+        assertThat(be.postJson("/workers", CU).status()).isEqualTo(200);
+        assertThat(incarnation("cu-a")).as("a worker that sends none has none: nothing to compare").isNull();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM worker", Integer.class)).isOne();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not-a-uuid", "0f8fad5b-d9cb-469f-a165-70867728950g", "0f8fad5bd9cb469fa16570867728950e",
+            "{0f8fad5b-d9cb-469f-a165-70867728950e}", "0f8fad5b-d9cb-469f-a165-70867728950e0",
+            "' OR 1=1 --", "0f8fad5b-d9cb-469f-a165-70867728950e\n"})
+    void anIncarnationThatIsNoUuidIsRejectedWith422AndChangesNothing(String incarnation) {
+        be.postJson("/workers", withIncarnation(UUID.randomUUID().toString()));
+        String before = jdbc.queryForList("SELECT * FROM worker").toString();
+
+        Http.Response r = be.postJson("/workers", withIncarnation(incarnation));
+
+        assertThat(r.status()).as("%s → %s", incarnation, r).isEqualTo(422);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo("incarnation");
+        assertThat(r.json().path("detail").asText()).contains("incarnation", "UUID");
+        assertThat(jdbc.queryForList("SELECT * FROM worker").toString()).as("the registration is unchanged")
+                .isEqualTo(before);
+    }
+
+    static String withIncarnation(String incarnation) {
+        return CU.replace("}", ",\"incarnation\":\"" + incarnation.replace("\\", "\\\\").replace("\"", "\\\"")
+                .replace("\n", "\\n") + "\"}");
+    }
+
+    String incarnation(String instanceId) {
+        return jdbc.queryForObject("SELECT incarnation FROM worker WHERE instance_id = ?", String.class, instanceId);
     }
 
     @ParameterizedTest
