@@ -26,45 +26,76 @@ final class AppProcess implements AutoCloseable {
     final int port;
     final Process process;
     final Path log;
+    private final Launch launch;
 
-    private AppProcess(String name, int port, Process process, Path log) {
+    private AppProcess(String name, int port, Process process, Path log, Launch launch) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.launch = launch;
+    }
+
+    /**
+     * How to start an app: its jar, heap, JVM options and properties, and the environment changes and command prefix
+     * of the process (e.g. a shell that picks the locale as {@code ./connecta} does).
+     */
+    record Launch(Path jar, String heap, List<String> jvmOptions, Map<String, Object> properties,
+                  Map<String, String> environment, List<String> prefix) {
+
+        Launch(Path jar, String heap, Map<String, Object> properties) {
+            this(jar, heap, List.of(), properties, Map.of(), List.of());
+        }
     }
 
     /** Starts the app in the dev set-up (profile dev added), as {@code ./connecta up} does. */
     static AppProcess start(String name, Path jar, String heap, Map<String, Object> properties) {
-        return startWith(name, jar, heap, Apps.withDevProfile(properties));
+        return start(name, Apps.freePort(), new Launch(jar, heap, Apps.withDevProfile(properties)));
     }
 
     /** Starts the app with exactly these properties: no dev profile, so everything production needs must be in them. */
     static AppProcess startProduction(String name, Path jar, String heap, Map<String, Object> properties) {
-        return startWith(name, jar, heap, properties);
+        return start(name, Apps.freePort(), new Launch(jar, heap, properties));
     }
 
-    private static AppProcess startWith(String name, Path jar, String heap, Map<String, Object> properties) {
-        int port = Apps.freePort();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx" + heap, "-jar", jar.toString(), "--server.port=" + port));
-        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+    /** Starts the app on {@code port} as {@code launch} says (the dev profile only if its properties name it). */
+    static AppProcess start(String name, int port, Launch launch) {
+        List<String> command = new ArrayList<>(launch.prefix());
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + launch.heap()));
+        command.addAll(launch.jvmOptions());
+        command.addAll(List.of("-jar", launch.jar().toString(), "--server.port=" + port));
+        launch.properties().forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
             Path logs = Files.createDirectories(ROOT.resolve("route-tests/target/it-logs"));
             Path log = logs.resolve(name + ".log");
-            Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            AppProcess app = new AppProcess(name, port, p, log);
-            Await.until(name + " is up (log " + log + ")", Duration.ofSeconds(120), () -> {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + log);
-                }
-                return app.healthy();
-            });
+            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(launch.environment());
+            Process p = builder.start();
+            AppProcess app = new AppProcess(name, port, p, log, launch);
+            try {
+                Await.until(name + " is up (log " + log + ")", Duration.ofSeconds(120), () -> {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + log);
+                    }
+                    return app.healthy();
+                });
+            } catch (RuntimeException | Error e) {
+                app.kill();
+                throw e;
+            }
             return app;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The same app again (same port, properties and environment) after this one ended; its log is {@code name}.log. */
+    AppProcess restart(String newName) {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " still runs");
+        }
+        return start(newName, port, launch);
     }
 
     boolean healthy() {
@@ -81,18 +112,31 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
-    /** kill -9: no shutdown hook, no graceful anything. */
+    /**
+     * kill -9 of the JVM alone: no shutdown hook, no graceful anything; what it started (a CU) is left to the kernel,
+     * as after a crash or the OOM killer.
+     */
     void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         Await.until(name + " is dead", () -> !process.isAlive());
+    }
+
+    /** SIGTERM (what {@code ./connecta down}, systemd and Kubernetes send), then waits up to {@code timeout} for the exit. */
+    void terminate(Duration timeout) {
+        process.destroy();
+        Await.until(name + " stopped", timeout, () -> !process.isAlive());
     }
 
     @Override
     public void close() {
         if (process.isAlive()) {
             process.destroy();
-            Await.until(name + " stopped", Duration.ofSeconds(60), () -> !process.isAlive());
+            try {
+                Await.until(name + " stopped", Duration.ofSeconds(60), () -> !process.isAlive());
+            } catch (AssertionError e) {
+                process.destroyForcibly();
+                throw e;
+            }
         }
     }
 }
