@@ -150,7 +150,8 @@ class WorkerStopTest {
         assertThat(listing(varDir.resolve("dropin/slow/done"))).as("nothing in done/").isEmpty();
 
         // nothing is left behind
-        Await.until("every CU process is gone", Duration.ofSeconds(10), () -> cus.stream().noneMatch(ProcessHandle::isAlive));
+        Await.until("every CU process is gone", Duration.ofSeconds(10),
+                () -> cus.stream().noneMatch(ProcessHandle::isAlive));
         assertThat(listing(instanceDir().resolve("jobs"))).as("no work dir left").isEmpty();
         assertThat(listing(instanceDir().resolve("runs"))).as("no run record left").isEmpty();
     }
@@ -223,8 +224,11 @@ class WorkerStopTest {
         Files.writeString(varDir.resolve("shared").resolve(file), "input of " + file + "\n");
         String jobId = UUID.randomUUID().toString();
         try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            session.createProducer(session.createQueue(JobQueues.dispatch("cu"))).send(session.createTextMessage(
-                    JSON.writeValueAsString(Map.of("jobId", jobId, "profileId", profileId, "file", file, "attempt", 1))));
+            TextMessage message = session.createTextMessage(JSON.writeValueAsString(Map.of("jobId", jobId,
+                    "profileId", profileId, "file", file, "attempt", 1)));
+            // as the orchestrator sends it
+            message.setStringProperty("jobId", jobId);
+            session.createProducer(session.createQueue(JobQueues.dispatch("cu"))).send(message);
         }
         return jobId;
     }

@@ -109,9 +109,6 @@ public class DropIn {
      * @throws CuStoppedException the worker is stopping (the consumer's batch may still hold files): the file stays
      */
     public void begin(Exchange e) {
-        if (runs.draining()) {
-            throw new CuStoppedException("the worker is stopping; the file stays in in/ for the next worker");
-        }
         Message m = e.getMessage();
         Path file = Path.of(m.getHeader(FileConstants.FILE_PATH, String.class)).toAbsolutePath();
         String profileId = file.getParent().getParent().getFileName().toString();
@@ -124,6 +121,9 @@ public class DropIn {
         m.setHeader("profileId", profileId);
         // the name as log lines may show it: a newline in a name cannot forge a log line
         m.setHeader(SHOWN_NAME, Printable.of(name));
+        if (runs.draining()) {
+            throw new CuStoppedException("the worker is stopping; the file stays in in/ for the next worker");
+        }
     }
 
     /**

@@ -265,8 +265,8 @@ public class CuJob {
     }
 
     /**
-     * The body becomes the JSON {@link ResultMessage} of the job (its dispatch's id, else header {@code jobId}); the error as
-     * {@link JobErrorText#forApi} shows it.
+     * The body becomes the JSON {@link ResultMessage} of the job (its dispatch's id, else header {@code jobId}); the
+     * error as {@link JobErrorText#forApi} shows it; the run's attempt and this worker's incarnation.
      */
     public void report(Exchange e, JobState state, String resultBlobId, Integer exitCode, String error)
             throws JsonProcessingException {

@@ -40,7 +40,8 @@ public class CuJobErrors extends RouteConfigurationBuilder {
                 .log(LoggingLevel.WARN, "Job ${header.jobId}: handed back to the broker (${exception.message});"
                         + " another worker runs it");
 
-        // an ApiProblemException of 5xx (a store or service answering "unavailable") is the infrastructure's, not the job's
+        // a 5xx ApiProblemException (a store or service answering "unavailable") is the infrastructure's, not the job's:
+        // the clauses below
         config.onException(JobFailedException.class, ApiProblemException.class, BlobNotFoundException.class)
                 .onWhen(e -> CuJob.isJobFailure(e.getException()))
                 .handled(true)

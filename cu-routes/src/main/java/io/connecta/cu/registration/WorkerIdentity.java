@@ -34,8 +34,8 @@ public class WorkerIdentity {
             String instanceId = properties.getInstanceId() != null ? properties.getInstanceId()
                     : properties.getWorkerType() + "-" + hostName() + "-" + port;
             String baseUrl = properties.getBaseUrl() != null ? properties.getBaseUrl() : "http://127.0.0.1:" + port;
-            registration = new WorkerRegistration(instanceId, properties.getWorkerType(), baseUrl, properties.getVersion(),
-                    incarnation);
+            registration = new WorkerRegistration(instanceId, properties.getWorkerType(), baseUrl,
+                    properties.getVersion(), incarnation);
         }
         return registration;
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +55,10 @@ class CuRunsTest {
         Process other = start("sleep", "300");
         Path record = CuRuns.record(records, other.toHandle());
         String text = Files.readString(record);
-        String started = other.toHandle().info().startInstant().orElseThrow().toString();
-        Files.writeString(record, text.replace(started.replace(":", "\\:"),
-                other.toHandle().info().startInstant().orElseThrow().minusSeconds(3600).toString().replace(":", "\\:")));
+        Instant started = other.toHandle().info().startInstant().orElseThrow();
+        // java.util.Properties escapes ':' in values
+        Files.writeString(record, text.replace(started.toString().replace(":", "\\:"),
+                started.minusSeconds(3600).toString().replace(":", "\\:")));
         assertThat(Files.readString(record)).as("the test changed the recorded start instant").isNotEqualTo(text);
 
         List<String> killed = runs().killLeftovers();

@@ -180,7 +180,8 @@ class CuJobRoutesTest {
         assertThat(failed.path("error").asText()).as("the reason says what went wrong, and how often")
                 .contains("gave up after 10 attempts").contains("Connection refused");
         assertThat(failed.path("attempt").asInt()).isEqualTo(10);
-        assertThat(statuses(jobId)).as("RUNNING at each of the 10 deliveries").filteredOn("RUNNING"::equals).hasSize(10);
+        assertThat(statuses(jobId)).as("RUNNING at each of the 10 deliveries").filteredOn("RUNNING"::equals)
+                .hasSize(10);
     }
 
     /** A dispatch whose input blob does not exist cannot run: FAILED at once, not retried. */

@@ -57,7 +57,12 @@ public class JobInputs {
             LOG.info("Input blob of job {} {}", jobId, deleted ? "removed" : "was not stored");
             return;
         }
-        Path folder = localRoot.resolve("jobs").resolve(jobId);
+        Path jobs = localRoot.resolve("jobs");
+        if (Files.isSymbolicLink(jobs)) {
+            // the store writes through no link either (LocalBlobFolder): this is none of ours
+            throw new IllegalStateException("the blob store's " + jobs + " is a symbolic link; nothing is removed");
+        }
+        Path folder = jobs.resolve(jobId);
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

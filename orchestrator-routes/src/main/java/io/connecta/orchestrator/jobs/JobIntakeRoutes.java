@@ -80,7 +80,13 @@ public class JobIntakeRoutes extends RouteBuilder {
                         .to("direct:job-record-claimed")
                         .filter(exchangeProperty(JobKeyRoutes.CLAIM_LOST).isEqualTo(true))
                             // the claim expired mid-upload and the key may be another request's: no job, no input
-                            .process(e -> inputs.remove(e.getProperty(JobIntake.NEW_JOB, NewJob.class).jobId()))
+                            .doTry()
+                                .process(e -> inputs.remove(e.getProperty(JobIntake.NEW_JOB, NewJob.class).jobId()))
+                            .doCatch(Exception.class)
+                                // the answer is the same: a file left over is only space
+                                .log(LoggingLevel.WARN, "Job ${exchangeProperty." + JobIntake.NEW_JOB + ".jobId}: its"
+                                        + " input could not be removed: ${exception.message}")
+                            .end()
                             .process(intake::claimExpired)
                         .end()
                         .setProperty(JobKeyRoutes.CLAIMED, constant(false))

@@ -15,9 +15,10 @@ import java.util.Map;
  *   <li>QUEUED jobs no worker took within {@code connecta.jobs.queued-timeout} (their dispatch message was consumed by
  *       something else, or lost) are dispatched again with the next attempt; after {@code connecta.jms.max-deliveries}
  *       attempts they end FAILED with the reason.</li>
- *   <li>RUNNING jobs whose worker instance is gone (deregistered, or its lease expired by more than
- *       {@code connecta.jobs.worker-grace}): a DROP_IN job ends FAILED, "worker &lt;id&gt; went away while the job
- *       ran"; a dispatched (FE, JMS) job is dispatched again (the same attempt limit).</li>
+ *   <li>RUNNING jobs whose worker instance is gone (deregistered, and the job's row unchanged for
+ *       {@code connecta.jobs.worker-grace} since: time for the broker to hand the job a stopping worker gave back to
+ *       another worker; or its lease expired by more than the grace): a DROP_IN job ends FAILED, "worker &lt;id&gt;
+ *       went away while the job ran"; a dispatched (FE, JMS) job is dispatched again (the same attempt limit).</li>
  *   <li>RUNNING jobs whose worker restarted: it is registered under another incarnation than the one the job ran
  *       under, and neither that registration nor the job's row changed for {@code connecta.jobs.worker-grace} (time
  *       for the broker to redeliver the job's uncommitted dispatch: a RUNNING report of that run changes the row, and

@@ -40,13 +40,13 @@ public class JobSweeper {
                       @Value("${connecta.jobs.sweep-period-ms:30000}") long periodMs,
                       @Value("${connecta.jms.max-deliveries:10}") int maxAttempts,
                       @Value("${connecta.jobs.idempotency-claim-timeout:2h}") Duration claimTimeout) {
-        this.claimTimeout = claimTimeout;
         this.rows = rows;
         this.metrics = metrics;
         this.queuedTimeout = queuedTimeout;
         this.workerGrace = workerGrace;
         this.period = Duration.ofMillis(periodMs);
         this.maxAttempts = maxAttempts;
+        this.claimTimeout = claimTimeout;
     }
 
     /** Parameters of the lock update: held for one period, so one orchestrator sweeps per period. */
@@ -66,10 +66,11 @@ public class JobSweeper {
 
     /**
      * Body: the RUNNING jobs with their worker's lease and incarnation (null when the worker deregistered) → the
-     * orphans among them, each with {@code orphan} = {@code gone} (deregistered, or silent for longer than its lease
-     * and the grace) or {@code restarted} (registered under another incarnation than the job's for longer than the
-     * grace, and the job's row unchanged for as long: the broker's redelivery of the run, reported RUNNING, would
-     * have changed it).
+     * orphans among them, each with {@code orphan} = {@code gone} (deregistered, and the job's row unchanged for the
+     * grace since: a gracefully stopping worker hands its jobs back to the broker, which gives them to another worker;
+     * or silent for longer than its lease and the grace) or {@code restarted} (registered under another incarnation
+     * than the job's for longer than the grace, and the job's row unchanged for as long: the broker's redelivery of
+     * the run, reported RUNNING, would have changed it).
      */
     public List<Map<String, Object>> orphans(List<Map<String, Object>> running) {
         Instant now = rows.now().toInstant();
@@ -77,13 +78,15 @@ public class JobSweeper {
         for (Map<String, Object> row : running) {
             Map<String, Object> r = Rows.caseInsensitive(row);
             Instant heartbeat = Rows.instant(r.get("last_heartbeat"));
-            if (heartbeat == null || heartbeat.plusSeconds(((Number) r.get("lease_seconds")).longValue())
-                    .plus(workerGrace).isBefore(now)) {
+            boolean unchangedForTheGrace = Rows.instant(r.get("updated_at")).plus(workerGrace).isBefore(now);
+            // deregistered (its row touched then: a stopping worker's handed-back jobs get the grace too), or silent
+            if ((heartbeat == null && unchangedForTheGrace)
+                    || (heartbeat != null && heartbeat.plusSeconds(((Number) r.get("lease_seconds")).longValue())
+                    .plus(workerGrace).isBefore(now))) {
                 r.put("orphan", "gone");
                 orphans.add(r);
             } else if (restarted((String) r.get("incarnation"), (String) r.get("worker_incarnation"))
-                    && Rows.instant(r.get("updated_at")).plus(workerGrace).isBefore(now)
-                    && Rows.instant(r.get("registered_at")).plus(workerGrace).isBefore(now)) {
+                    && unchangedForTheGrace && Rows.instant(r.get("registered_at")).plus(workerGrace).isBefore(now)) {
                 r.put("orphan", "restarted");
                 orphans.add(r);
             }

@@ -37,6 +37,10 @@ public class WorkerRegistryRoutes extends RouteBuilder {
             + " :#workerType, :#baseUrl, :#version, :#leaseSeconds, :#now, :#now, :#incarnation, :#owner)";
     private static final String HEARTBEAT = "sql:UPDATE worker SET last_heartbeat = :#now, owner = :#owner" + OWNED;
     private static final String DELETE = "sql:DELETE FROM worker" + OWNED;
+    // the jobs a deregistering (gracefully stopping) worker handed back to the broker: their grace for the broker's
+    // redelivery to another worker starts now (jobs/JobSweepRoutes), so the sweeper does not dispatch them twice
+    private static final String TOUCH_RUNNING = "sql:UPDATE job SET updated_at = :#now"
+            + " WHERE worker_instance_id = :#instanceId AND state = 'RUNNING'";
     private static final String SELECT_OWNER = "sql:SELECT owner FROM worker WHERE instance_id = :#instanceId"
             + "?outputType=SelectOne&outputHeader=registeredOwner";
     private static final String SELECT_ALL = "sql:SELECT " + COLUMNS + " FROM worker ORDER BY worker_type, instance_id";
@@ -89,13 +93,14 @@ public class WorkerRegistryRoutes extends RouteBuilder {
         from("direct:worker-deregister").routeId("worker-deregister").routeConfigurationId(ProblemRouteConfiguration.ID)
                 .process(e -> e.getMessage().setBody(Map.of(
                         "instanceId", e.getMessage().getHeader("instanceId", String.class),
-                        "owner", ApiCaller.subject(e))))
+                        "owner", ApiCaller.subject(e), "now", rows.now())))
                 .to(SELECT_OWNER)
                 .process(e -> refuseOthers(e, 403, "belongs to another credential"))
                 .to(DELETE)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                     .process(this::unknownWorker)
                 .end()
+                .to(TOUCH_RUNNING)
                 .log("Worker ${header.instanceId} deregistered")
                 .setBody(constant(null))
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(204));

@@ -248,6 +248,36 @@ class JobSweepTest {
     }
 
     @Test
+    void theJobAGracefullyStoppingWorkerHandsBackGoesToAnotherWorkerNotToASecondDispatch() throws Exception {
+        String jobId = submit();
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).isOne();
+        registerWorker("cu-w9", null);
+        registerWorker("cu-w10", null);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w9", 1L));
+        Await.until("the job is RUNNING on cu-w9", () -> "cu-w9".equals(row(jobId).get("worker_instance_id")));
+        // the job ran for an hour before its worker was stopped
+        jdbc.update("UPDATE job SET updated_at = ? WHERE job_id = ?", OffsetDateTime.now(ZoneOffset.UTC).minusHours(1),
+                jobId);
+
+        NotifyBuilder meanwhile = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(2).create();
+        assertThat(deregister("cu-w9").statusCode()).as("the stopping worker deregisters").isEqualTo(204);
+        assertThat(meanwhile.matches(30, TimeUnit.SECONDS)).as("the sweeper ran before the redelivery came").isTrue();
+        // the broker hands the dispatch the stopping worker rolled back to cu-w10 (its second delivery)
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w10", 1L)
+                .ofRun(2, null));
+        Await.until("the job runs on cu-w10", () -> "cu-w10".equals(row(jobId).get("worker_instance_id")));
+
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(12).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(consumer.receiveBody("activemq6:queue:" + JobQueues.dispatch("cu") + "?selector=jobId='" + jobId
+                + "'", 500, String.class)).as("no second dispatch").isNull();
+        assertThat(row(jobId).get("attempt")).isEqualTo(2);
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-w10", 1L).ofRun(2, null));
+        Await.until("the job ends SUCCEEDED, once", () -> "SUCCEEDED".equals(state(jobId)) && running() == 0);
+    }
+
+    @Test
     void runningJobsOfWorkersThatDidNotRestartAreLeftAlone() throws Exception {
         String incarnation = UUID.randomUUID().toString();
         registerWorker("cu-w7", incarnation);
@@ -333,6 +363,13 @@ class JobSweepTest {
                 .header("Content-Type", "application/octet-stream").header("Idempotency-Key", key)
                 .header("Authorization", "Bearer " + new DevTokens("http://127.0.0.1:" + port).submitter())
                 .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> deregister(String instanceId) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/api/be/v1/workers/" + instanceId))
+                .header("Authorization", "Bearer " + new DevTokens("http://127.0.0.1:" + port).token(DevTokens.WORKER_CU))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The registration of a restarted worker (a new incarnation), through the BE API as the CU workers' credential. */
