@@ -1,6 +1,7 @@
 package io.connecta.common.blob;
 
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
@@ -96,6 +97,24 @@ public class AzureBlobStoreRoutes extends RouteBuilder {
                     })
                 .end()
                 .setHeader(BlobStore.BLOB_SIZE, header(BlobConstants.BLOB_SIZE))
+                .removeHeaders(COMPONENT_HEADERS);
+
+        // a put is one request: a put that failed left nothing, and the blob is all there is to remove
+        from(BlobStore.DELETE).routeId("blob-delete")
+                // an internal step: failures go back to the calling route, whose error handling decides
+                .errorHandler(noErrorHandler())
+                .process(AzureBlobStoreRoutes::checkId)
+                .removeHeaders(COMPONENT_HEADERS)
+                .setHeader(BlobConstants.BLOB_NAME, header(BlobStore.BLOB_ID))
+                // the blob goes whole: a snapshot of it would otherwise refuse the delete (409 SnapshotsPresent)
+                .setHeader(BlobConstants.DELETE_SNAPSHOT_OPTION_TYPE, constant(DeleteSnapshotsOptionType.INCLUDE))
+                .setBody(constant(null))
+                .doTry()
+                    .to(CONTAINER + "&operation=deleteBlob")
+                    .setBody(constant(true))
+                .doCatch(BlobStorageException.class).onWhen(AzureBlobStoreRoutes::notFound)
+                    .setBody(constant(false))
+                .end()
                 .removeHeaders(COMPONENT_HEADERS);
     }
 

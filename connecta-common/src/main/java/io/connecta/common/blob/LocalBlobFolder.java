@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +20,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The local store's folder: maps a blob id to a file below the root and keeps every access inside it. Ids are
  * checked by {@link BlobIds}, and no path below the root is followed through a symbolic link, so a link placed in
- * the root cannot lead a read or a write outside. The root itself may be a link (a deployer's choice of disk).
+ * the root cannot lead a read, a write or a delete outside. The root itself may be a link (a deployer's choice of
+ * disk).
  */
 final class LocalBlobFolder {
 
@@ -83,6 +86,49 @@ final class LocalBlobFolder {
         // the size of the file we opened: a put renames a new file over the name, this one stays whole
         in.setHeader(BlobStore.BLOB_SIZE, channel.size());
         in.setBody(new CloseAtEnd(Channels.newInputStream(channel)));
+    }
+
+    /**
+     * Delete: the blob's file goes, and with it any temporary file of a put of that id (one whose process died left
+     * it; one under way then fails). A symbolic link in the blob's place is removed itself, never followed; a link on
+     * the way to it (a folder of the store) refuses the delete. The folders that held the blob go too once empty, up
+     * to the root, as they would in Azure: the store holds blobs, not folders. Body: whether a blob was removed.
+     */
+    void delete(Exchange exchange) throws IOException {
+        Message in = exchange.getMessage();
+        String id = id(in);
+        Path file = locate(id);
+        Path link = firstLink(file);
+        if (link != null && !link.equals(file)) {
+            throw new IllegalStateException("cannot delete blob '" + id + "': '" + root.relativize(link)
+                    + "' in the store is a symbolic link, and the store follows no links");
+        }
+        Path folder = file.getParent();
+        boolean removed = false;
+        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            // '~' never occurs in a blob id: these names are temporary files of this blob, never other blobs
+            String temporaryPrefix = file.getFileName() + ".~";
+            try (DirectoryStream<Path> temporaries = Files.newDirectoryStream(folder,
+                    p -> p.getFileName().toString().startsWith(temporaryPrefix))) {
+                for (Path temporary : temporaries) {
+                    Files.deleteIfExists(temporary);
+                }
+            }
+            // a folder in the blob's place holds the ids below it: it is no blob
+            removed = !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(file);
+            deleteEmptyFolders(folder);
+        }
+        in.setBody(removed);
+    }
+
+    private void deleteEmptyFolders(Path folder) throws IOException {
+        for (Path dir = folder; !dir.equals(root); dir = dir.getParent()) {
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            }
+        }
     }
 
     private static String id(Message in) {

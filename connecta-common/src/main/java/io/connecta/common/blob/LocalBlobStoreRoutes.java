@@ -47,5 +47,11 @@ public class LocalBlobStoreRoutes extends RouteBuilder {
                 // FAILED or its retry, an API answer); an error handler here would end them unseen by the caller
                 .errorHandler(noErrorHandler())
                 .process(folder::read);
+
+        // camel-file's producer writes files only: a processor removes the blob (and what a put of it left)
+        from(BlobStore.DELETE).routeId("blob-delete")
+                // an internal step: failures go back to the calling route, whose error handling decides
+                .errorHandler(noErrorHandler())
+                .process(folder::delete);
     }
 }

@@ -53,6 +53,10 @@ abstract class AbstractBlobStoreRoutesTest {
         return template.send(BlobStore.GET, e -> e.getMessage().setHeader(BlobStore.BLOB_ID, id));
     }
 
+    Exchange delete(String id) {
+        return template.send(BlobStore.DELETE, e -> e.getMessage().setHeader(BlobStore.BLOB_ID, id));
+    }
+
     byte[] content(String id) throws IOException {
         Exchange got = get(id);
         assertThat(got.getException()).as("get of '%s' succeeds", id).isNull();
@@ -125,6 +129,35 @@ abstract class AbstractBlobStoreRoutesTest {
     }
 
     @Test
+    void deleteRemovesTheBlobAndSaysSo() throws IOException {
+        put("delete/gone", "to be deleted".getBytes(StandardCharsets.UTF_8));
+        put("delete/stays", "beside it".getBytes(StandardCharsets.UTF_8));
+
+        Exchange deleted = delete("delete/gone");
+        assertThat(deleted.getException()).as("delete of a stored blob succeeds").isNull();
+        assertThat(deleted.getMessage().getBody()).as("the body says a blob was removed").isEqualTo(true);
+        assertThat(get("delete/gone").getException()).as("the blob is gone").isInstanceOf(BlobNotFoundException.class);
+        assertThat(content("delete/stays")).as("the blob beside it stays").asString(StandardCharsets.UTF_8)
+                .isEqualTo("beside it");
+    }
+
+    @Test
+    void deleteOfAnAbsentBlobIsNoError() throws IOException {
+        Set<String> before = storedNames();
+        for (String id : new String[] {"delete/never/stored", "never-stored"}) {
+            Exchange deleted = delete(id);
+            assertThat(deleted.getException()).as("delete of '%s', never stored, is no error", id).isNull();
+            assertThat(deleted.getMessage().getBody()).as("the body says nothing was removed").isEqualTo(false);
+        }
+        put("delete/twice", new byte[] {1});
+        assertThat(delete("delete/twice").getMessage().getBody()).as("the first delete removes it").isEqualTo(true);
+        Exchange again = delete("delete/twice");
+        assertThat(again.getException()).as("a second delete is no error").isNull();
+        assertThat(again.getMessage().getBody()).as("and removes nothing").isEqualTo(false);
+        assertThat(storedNames()).as("the store is as before").isEqualTo(before);
+    }
+
+    @Test
     void putThatFailsHalfWayLeavesNothingBehind() throws IOException {
         // a blob beside it first: the local store keeps the folders a put creates, even when the put fails
         put("broken/beside", new byte[] {1});
@@ -148,15 +181,19 @@ abstract class AbstractBlobStoreRoutesTest {
     @ParameterizedTest(name = "''{0}''")
     @NullAndEmptySource
     @ValueSource(strings = {"../x", "/abs", "a//b", "a/../b", "../../etc/passwd"})
-    void badIdsAreRejectedAndWriteNothing(String id) throws IOException {
+    void badIdsAreRejectedAndChangeNothing(String id) throws IOException {
         Set<String> before = storedNames();
 
         Exchange stored = put(id, "must not land anywhere".getBytes(StandardCharsets.UTF_8));
         assertThat(stored.getException()).as("put with id '%s' is rejected", id).isInstanceOf(IllegalArgumentException.class);
         Exchange got = get(id);
         assertThat(got.getException()).as("get with id '%s' is rejected", id).isInstanceOf(IllegalArgumentException.class);
+        Exchange deleted = delete(id);
+        assertThat(deleted.getException()).as("delete with id '%s' is rejected", id)
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(got.getException().getMessage());
 
-        assertThat(storedNames()).as("a rejected put writes nothing").isEqualTo(before);
+        assertThat(storedNames()).as("a rejected put writes nothing, a rejected delete removes nothing")
+                .isEqualTo(before);
     }
 
     @Test

@@ -1,96 +1,48 @@
 package io.connecta.orchestrator.jobs;
 
-import com.azure.storage.blob.BlobServiceClient;
-import io.connecta.common.blob.AzureBlobStoreConfiguration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.connecta.common.blob.BlobStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.regex.Pattern;
 
 /**
- * Removes what an upload of a job that was never recorded left in the blob store (the blob store contract,
- * {@link io.connecta.common.blob.BlobStore}, has no delete): takes a job id (a UUID), gives nothing; a blob that is not
- * there is no error. Local store: the folder {@code jobs/<jobId>/} below {@code connecta.blob.local.root}, with the
- * temporary file of a put its orchestrator did not live to finish; no symbolic link is followed. Azure: the blob
- * {@code jobs/<jobId>/input} (a put is one request, so a dead orchestrator left nothing else there).
+ * Removes what an upload of a job that was never recorded left in the blob store: {@link #REMOVE} takes header
+ * {@code jobId} (a UUID: nothing else names what is removed) and deletes the blob {@code jobs/<jobId>/input} through
+ * {@link BlobStore#DELETE}, with whatever a put of it left. A blob that is not there is no error; failures go back to
+ * the caller.
  */
 @Component
-public class JobInputs {
+public class JobInputs extends RouteBuilder {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobInputs.class);
+    public static final String REMOVE = "direct:job-input-remove";
+
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private final BeanFactory beans;
-    private final String store;
-    private final Path localRoot;
-    private final String container;
-
-    public JobInputs(BeanFactory beans, @Value("${connecta.blob.store:local}") String store,
-                     @Value("${connecta.blob.local.root:var/blobs}") Path localRoot,
-                     @Value("${connecta.blob.azure.container:connecta}") String container) {
-        this.beans = beans;
-        this.store = store;
-        this.localRoot = localRoot;
-        this.container = container;
+    @Override
+    public void configure() {
+        from(REMOVE).routeId("job-input-remove")
+                // an internal step: failures go back to the calling route, whose error handling decides
+                .errorHandler(noErrorHandler())
+                .process(JobInputs::setInputBlobId)
+                .to(BlobStore.DELETE)
+                .filter(body().isEqualTo(true))
+                    .log("Input of job ${header.jobId} removed from the blob store")
+                .end();
     }
 
-    /** Removes the input (and anything else) an unrecorded upload of job {@code jobId} stored. */
-    public void remove(String jobId) throws IOException {
+    /** The blob id of job {@code jobId}'s input; anything but a job id is refused. */
+    static String inputBlobId(String jobId) {
         // ids come from our own rows; still, nothing but a job id may name what is deleted
         if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
             throw new IllegalArgumentException("not a job id: " + jobId);
         }
-        if ("azure".equals(store)) {
-            boolean deleted = beans.getBean(AzureBlobStoreConfiguration.SERVICE_CLIENT, BlobServiceClient.class)
-                    .getBlobContainerClient(container).getBlobClient("jobs/" + jobId + "/input").deleteIfExists();
-            LOG.info("Input blob of job {} {}", jobId, deleted ? "removed" : "was not stored");
-            return;
-        }
-        Path jobs = localRoot.resolve("jobs");
-        if (Files.isSymbolicLink(jobs)) {
-            // the store writes through no link either (LocalBlobFolder): this is none of ours
-            throw new IllegalStateException("the blob store's " + jobs + " is a symbolic link; nothing is removed");
-        }
-        Path folder = jobs.resolve(jobId);
-        if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        // walkFileTree follows no link: a link is removed itself, never what it points to
-        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
+        return "jobs/" + jobId + "/input";
+    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        LOG.info("Input of job {} removed from the blob store ({})", jobId, folder);
+    private static void setInputBlobId(Exchange exchange) {
+        exchange.getMessage().setHeader(BlobStore.BLOB_ID,
+                inputBlobId(exchange.getMessage().getHeader("jobId", String.class)));
     }
 }

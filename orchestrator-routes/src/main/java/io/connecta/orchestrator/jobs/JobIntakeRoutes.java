@@ -25,12 +25,9 @@ public class JobIntakeRoutes extends RouteBuilder {
     private final JobIntake intake;
     private final ProfileCheck profileCheck;
     private final BlobStoreHealthIndicator blobStore;
-    private final JobInputs inputs;
 
-    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck, BlobStoreHealthIndicator blobStore,
-                           JobInputs inputs) {
+    public JobIntakeRoutes(JobIntake intake, ProfileCheck profileCheck, BlobStoreHealthIndicator blobStore) {
         this.intake = intake;
-        this.inputs = inputs;
         this.profileCheck = profileCheck;
         this.blobStore = blobStore;
     }
@@ -81,7 +78,8 @@ public class JobIntakeRoutes extends RouteBuilder {
                         .filter(exchangeProperty(JobKeyRoutes.CLAIM_LOST).isEqualTo(true))
                             // the claim expired mid-upload and the key may be another request's: no job, no input
                             .doTry()
-                                .process(e -> inputs.remove(e.getProperty(JobIntake.NEW_JOB, NewJob.class).jobId()))
+                                .setHeader("jobId", simple("${exchangeProperty." + JobIntake.NEW_JOB + ".jobId}"))
+                                .to(JobInputs.REMOVE)
                             .doCatch(Exception.class)
                                 // the answer is the same: a file left over is only space
                                 .log(LoggingLevel.WARN, "Job ${exchangeProperty." + JobIntake.NEW_JOB + ".jobId}: its"

@@ -66,11 +66,9 @@ public class JobSweepRoutes extends RouteBuilder {
             + " AND NOT EXISTS (SELECT 1 FROM job WHERE job.job_id = job_key.job_id)";
 
     private final JobSweeper sweeper;
-    private final JobInputs inputs;
 
-    public JobSweepRoutes(JobSweeper sweeper, JobInputs inputs) {
+    public JobSweepRoutes(JobSweeper sweeper) {
         this.sweeper = sweeper;
-        this.inputs = inputs;
     }
 
     @Override
@@ -122,7 +120,7 @@ public class JobSweepRoutes extends RouteBuilder {
                             + " uploading after {{connecta.jobs.idempotency-claim-timeout:2h}} (its orchestrator stopped"
                             + " mid-upload); removed with the input it left, the key is free again")
                     .doTry()
-                        .bean(inputs, "remove(${header.jobId})")
+                        .to(JobInputs.REMOVE)
                     .doCatch(Exception.class)
                         // the claim is gone either way; a file left over is only space
                         .log(LoggingLevel.WARN, "Job ${header.jobId}: its input could not be removed:"
