@@ -143,7 +143,12 @@ public class CuRuns {
                 ProcessTrees.terminate(process, killGrace);
                 killed.add(what);
             });
-            Files.deleteIfExists(record);
+            try {
+                Files.deleteIfExists(record);
+            } catch (IOException e) {
+                // not a record the worker wrote (a folder, say): one odd entry is no reason not to start
+                LOG.warn("Cannot remove {} from the run records: {}", record, e.toString());
+            }
         }
         return killed;
     }

@@ -3,7 +3,10 @@ package io.connecta.cu.exec;
 import io.connecta.common.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The run records and what start-up does with them ({@link CuRuns#killLeftovers}), and whether a stop ended a run
  * ({@link CuRuns.Run#endedByStop}), with real processes standing in for the CUs.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CuRunsTest {
 
     @TempDir
@@ -78,6 +82,23 @@ class CuRunsTest {
 
         assertThat(runs().killLeftovers()).isEmpty();
         assertThat(record).doesNotExist();
+    }
+
+    /** A folder where a record file should be (not the worker's doing): a WARN that names it, and the start goes on. */
+    @Test
+    void oddEntryAmongTheRecordsIsAWarningNotAFailedStart(CapturedOutput log) throws Exception {
+        Path odd = Files.createDirectories(records.resolve("odd.run"));
+        Files.writeString(odd.resolve("inside"), "not a record");
+        Process cu = start("sleep", "300");
+        Path record = CuRuns.record(records, cu.toHandle());
+
+        List<String> killed = runs().killLeftovers();
+
+        assertThat(killed).as("the real record's process is still killed").singleElement().asString()
+                .contains("pid " + cu.pid());
+        assertThat(record).as("the real record is removed").doesNotExist();
+        assertThat(log.getOut()).as("the odd entry is named in a WARN").contains("WARN")
+                .contains("Cannot remove " + odd);
     }
 
     /**
