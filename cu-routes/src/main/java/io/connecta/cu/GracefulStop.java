@@ -28,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li>no new job: the job consumer and the drop-in consumer are suspended, and no CU starts any more
  *       ({@link CuRuns#drain});</li>
- *   <li>the jobs in flight get {@code connecta.worker.shutdown-grace} to end and report as usual;</li>
+ *   <li>the jobs in flight get {@code connecta.worker.shutdown-grace} to end and report as usual; a CU that the stop
+ *       signal itself ends meanwhile (systemd and Ctrl-C signal the whole process group) is handed back as in 3
+ *       ({@link CuRuns});</li>
  *   <li>the CUs still running then are killed with their descendants ({@link CuRuns#stopAll}); their jobs are handed
  *       back, never FAILED: a dispatched job's transaction rolls back, so the broker gives it to another worker, and a
  *       drop-in file stays in in/ (its job ends CANCELLED) for the next poll of any worker.</li>

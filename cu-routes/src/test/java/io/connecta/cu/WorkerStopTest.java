@@ -48,8 +48,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>the restarted worker (same instance id) first kills what a crashed predecessor left running and removes its
  *       leftovers, never another instance's, then runs the handed-back job as its second run, under a new
  *       incarnation.</li>
+ *   <li>a stop signal to the whole process group (systemd, Ctrl-C) ends the CUs during the grace: their jobs are
+ *       handed back as well, never FAILED.</li>
  * </ol>
- * The second test starts where the first left the broker and the var dir: one scenario, two chapters.
+ * Each test starts where the one before left the broker and the var dir: one scenario, three chapters.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerStopTest {
@@ -187,6 +189,52 @@ class WorkerStopTest {
             assertThat(again.path("workerIncarnation").asText()).as("a restarted worker is a new incarnation")
                     .isNotBlank().isNotEqualTo(firstIncarnation);
         }
+    }
+
+    /**
+     * A stop signal to the whole process group (systemd's default KillMode=control-group, Ctrl-C in a terminal,
+     * {@code kill -TERM -<pgid>}) reaches the CUs as well as the worker: they end by the signal during the grace,
+     * before the worker kills anything. Their jobs are handed back all the same, never FAILED for the exit code 143.
+     */
+    @Test
+    @Order(3)
+    void stopSignalToTheWholeProcessGroupHandsTheJobsBackToo() throws Exception {
+        assertThat(longJob).as("the first test handed the long job back").isNotNull();
+        Path in = varDir.resolve("dropin/slow/in");
+        int droppedRuns = reportsFor("dropped.txt", "RUNNING").size();
+        int droppedCancels = reportsFor("dropped.txt", "CANCELLED").size();
+        int longRuns = statuses(longJob).size();
+        ConfigurableApplicationContext worker = startWorker(GRACE);
+        // what the chapters before handed back comes again: the long job, and the file still in in/
+        Await.until("the long job and the dropped file run again", END, () -> statuses(longJob).size() > longRuns
+                && reportsFor("dropped.txt", "RUNNING").size() > droppedRuns);
+        Await.until("both CUs run", END, () -> cuProcesses().size() >= 2);
+        List<ProcessHandle> group = allDescendants().stream().filter(p -> planted.stream()
+                .noneMatch(planted -> planted.pid() == p.pid())).toList();
+
+        Instant stopAt = Instant.now();
+        Thread stop = new Thread(worker::close, "test-stop");
+        stop.start();
+        // the same signal, at the same time, to the worker's children: what the process group gets
+        group.forEach(ProcessHandle::destroy);
+        stop.join(GRACE.plusSeconds(30).toMillis());
+        Duration stopTook = Duration.between(stopAt, Instant.now());
+
+        assertThat(stop.isAlive()).as("the worker stopped").isFalse();
+        assertThat(stopTook).as("the CUs ended by the signal: the stop did not wait out the grace (took %s)", stopTook)
+                .isLessThan(GRACE);
+        assertThat(statuses(longJob)).as("the long job is handed back, never FAILED for its CU's exit code 143")
+                .containsOnly("RUNNING");
+        Await.until("the long job's dispatch is back on the queue", END, () -> queued(longJob) != null);
+        Await.until("the dropped file's job ends CANCELLED", END,
+                () -> reportsFor("dropped.txt", "CANCELLED").size() > droppedCancels);
+        assertThat(reportsFor("dropped.txt", "FAILED")).as("the drop-in job is never FAILED").isEmpty();
+        assertThat(in.resolve("dropped.txt")).as("the file stays in in/").hasContent("dropped\n");
+        assertThat(listing(varDir.resolve("dropin/slow/error"))).as("nothing in error/").isEmpty();
+        Await.until("every process of the group is gone", Duration.ofSeconds(10),
+                () -> group.stream().noneMatch(ProcessHandle::isAlive));
+        assertThat(listing(instanceDir().resolve("jobs"))).as("no work dir left").isEmpty();
+        assertThat(listing(instanceDir().resolve("runs"))).as("no run record left").isEmpty();
     }
 
     static ConfigurableApplicationContext startWorker(Duration grace) {

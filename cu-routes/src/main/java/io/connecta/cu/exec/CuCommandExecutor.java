@@ -30,8 +30,9 @@ import java.util.Map;
  *       work dir, which the CU controls);</li>
  *   <li>on timeout the process and all its descendants are killed ({@link TreeKillingWatchdog});</li>
  *   <li>the process is known to {@link CuRuns} while it runs (a run record for a crashed worker's successor, a kill
- *       when a graceful stop runs out of grace: then the run ends with a {@link CuStoppedException}). No JVM shutdown
- *       hook kills it: a SIGTERM to the worker is a graceful stop, which gives running CUs their grace first;</li>
+ *       when a graceful stop runs out of grace: then the run ends with a {@link CuStoppedException}, as it does when
+ *       the stop signal reached the CU too). No JVM shutdown hook kills it: a SIGTERM to the worker is a graceful
+ *       stop, which gives running CUs their grace first;</li>
  *   <li>every exit value is a result (the route judges it against the profile), none an exception.</li>
  * </ul>
  * The child's stdin is closed: a CU reads its input file. Thread-safe; one instance serves all runs.
@@ -106,6 +107,11 @@ public class CuCommandExecutor implements ExecCommandExecutor {
             throw new CuStoppedException("the worker stopped and killed the CU after " + durationMillis + " ms");
         }
         boolean timedOut = watchdog != null && watchdog.timedOut();
+        if (!timedOut && run.endedByStop(exitValue)) {
+            // the stop signal reached the CU too (sent to the whole process group): the stop's doing as well
+            throw new CuStoppedException("the CU ended by a stop signal (exit " + exitValue + ") while the worker was"
+                    + " stopping, after " + durationMillis + " ms");
+        }
         return new CuExecResult(command, exitValue, timedOut, stderrTail, durationMillis);
     }
 

@@ -21,8 +21,9 @@ public class CuExecConfiguration {
 
     /** The running CUs of this worker instance, with their run records in its own folder ({@link WorkRoot}). */
     @Bean
-    CuRuns cuRuns(WorkRoot workRoot, @Value("${connecta.cu.kill-grace:5s}") Duration killGrace) {
-        return new CuRuns(workRoot::runsDir, killGrace);
+    CuRuns cuRuns(WorkRoot workRoot, @Value("${connecta.cu.kill-grace:5s}") Duration killGrace,
+                  @Value("${connecta.cu.stop-signal-wait:3s}") Duration signalWait) {
+        return new CuRuns(workRoot::runsDir, killGrace, signalWait);
     }
 
     @Bean

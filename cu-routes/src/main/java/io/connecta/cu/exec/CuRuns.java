@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -32,6 +34,8 @@ import java.util.stream.Stream;
  *   <li>{@link #drain()} (a graceful stop begins): no CU starts any more;</li>
  *   <li>{@link #stopAll()} (its grace ran out): every running CU tree is killed, and its run ends with a
  *       {@link CuStoppedException} instead of an exit code;</li>
+ *   <li>{@link Run#endedByStop} (a run has ended): whether the stop ended it, the worker's kill or the stop signal
+ *       itself, which systemd or Ctrl-C send to the CUs as well as to the worker;</li>
  *   <li>{@link #killLeftovers()} (start-up): the processes a crashed predecessor left running are killed.</li>
  * </ul>
  * Each running process has a run record, {@code <pid>.run} with its pid and start instant, in a folder only the worker
@@ -43,9 +47,13 @@ public class CuRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(CuRuns.class);
     private static final String SUFFIX = ".run";
+    /** The exit values of a process that a stop signal ended: 128 + SIGHUP, SIGINT, SIGKILL, SIGTERM. */
+    private static final Set<Integer> STOP_SIGNAL_EXITS = Set.of(129, 130, 137, 143);
 
     private final Supplier<Path> recordsDir;
     private final Duration killGrace;
+    private final Duration signalWait;
+    private final CountDownLatch drainBegun = new CountDownLatch(1);
     private final Set<Run> running = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
     private volatile boolean stopping;
@@ -53,10 +61,13 @@ public class CuRuns {
     /**
      * @param recordsDir where the run records go (this worker instance's own folder; made when first needed)
      * @param killGrace  how long a killed process has between SIGTERM and SIGKILL
+     * @param signalWait how long a run that a stop signal ended waits for the worker's stop to begin (the worker may
+     *                   have got the same signal a moment later) before it counts as the CU's own failure
      */
-    public CuRuns(Supplier<Path> recordsDir, Duration killGrace) {
+    public CuRuns(Supplier<Path> recordsDir, Duration killGrace, Duration signalWait) {
         this.recordsDir = recordsDir;
         this.killGrace = killGrace;
+        this.signalWait = signalWait;
     }
 
     /**
@@ -74,6 +85,7 @@ public class CuRuns {
     /** A graceful stop begins: no CU starts from now on; the running ones go on. */
     public void drain() {
         draining = true;
+        drainBegun.countDown();
     }
 
     /** Whether a graceful stop has begun. */
@@ -94,7 +106,7 @@ public class CuRuns {
      * @return how many runs were killed
      */
     public int stopAll() {
-        draining = true;
+        drain();
         stopping = true;
         List<Run> runs = List.copyOf(running);
         CompletableFuture.allOf(runs.stream().map(run -> CompletableFuture.runAsync(run::kill, CuRuns::killer))
@@ -131,7 +143,12 @@ public class CuRuns {
                 ProcessTrees.terminate(process, killGrace);
                 killed.add(what);
             });
-            Files.deleteIfExists(record);
+            try {
+                Files.deleteIfExists(record);
+            } catch (IOException e) {
+                // not a record the worker wrote (a folder, say): one odd entry is no reason not to start
+                LOG.warn("Cannot remove {} from the run records: {}", record, e.toString());
+            }
         }
         return killed;
     }
@@ -219,6 +236,29 @@ public class CuRuns {
         /** Whether the worker killed this run (its stop). */
         synchronized boolean killed() {
             return killed;
+        }
+
+        /**
+         * Whether the worker's stop ended this run, once it has ended with the exit value: the worker killed it, or a
+         * stop signal did ({@code 128 + n}) while the worker is stopping. A signal sent to the whole process group
+         * (systemd's KillMode=control-group, Ctrl-C, {@code kill -TERM -<pgid>}) reaches the CU as well as the
+         * worker, and the CU may end before the worker's stop has begun: such a run waits up to the signal wait for
+         * it. Outside a stop, a CU that a signal ended (the OOM killer, someone's kill) has failed with its exit value,
+         * as any other.
+         */
+        boolean endedByStop(int exitValue) {
+            if (killed()) {
+                return true;
+            }
+            if (!STOP_SIGNAL_EXITS.contains(exitValue)) {
+                return false;
+            }
+            try {
+                return drainBegun.await(signalWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return draining;
+            }
         }
 
         private void kill() {

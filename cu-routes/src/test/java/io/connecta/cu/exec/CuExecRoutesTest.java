@@ -191,6 +191,33 @@ class CuExecRoutesTest extends AbstractCuExecTest {
         return done.getMessage().getBody(ExecOutcome.class);
     }
 
+    /**
+     * Outside a worker's stop, a CU that a signal ends (someone's {@code kill}, the OOM killer) has failed with its
+     * exit code: only a stop hands a signalled run back (WorkerStopTest).
+     */
+    @Test
+    void cuEndedBySigtermOutsideAStopIsAFailedOutcomeWithItsExitCode() throws Exception {
+        input(TEXT);
+        CompletableFuture<Exchange> running = template.asyncSend(CuExec.ENDPOINT, e -> {
+            e.setProperty(CuExec.PROFILE, sampleCu("--sleep", "30"));
+            e.getMessage().setHeader(CuExec.WORK_DIR, workDir);
+        });
+        List<ProcessHandle> cuTree = await("the CU is running").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(this::cuProcessTree, tree -> tree.stream().anyMatch(p -> p.info().commandLine()
+                        .map(c -> c.contains("sample-cu") && !c.contains("bwrap")).orElse(false)));
+
+        // SIGTERM to the CU and everything of it, as a kill of its process group would send
+        cuTree.forEach(ProcessHandle::destroy);
+        Exchange done = running.get(30, TimeUnit.SECONDS);
+
+        assertThat(done.getException()).as("not handed back: the worker is not stopping").isNull();
+        ExecOutcome outcome = done.getMessage().getBody(ExecOutcome.class);
+        assertThat(outcome.success()).as("a CU a signal ended fails: %s", outcome).isFalse();
+        assertThat(outcome.exitCode()).as("128 + SIGTERM").isEqualTo(143);
+        assertThat(outcome.reason()).isEqualTo("exit code 143 is not in successExitCodes [0]");
+    }
+
     @Test
     void outputTheCuDoesNotWriteIsAFailedOutcome() throws IOException {
         input(TEXT);

@@ -3,7 +3,10 @@ package io.connecta.cu.exec;
 import io.connecta.common.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,14 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The run records and what start-up does with them ({@link CuRuns#killLeftovers}), with real processes standing in
- * for the CUs a crashed worker left running.
+ * The run records and what start-up does with them ({@link CuRuns#killLeftovers}), and whether a stop ended a run
+ * ({@link CuRuns.Run#endedByStop}), with real processes standing in for the CUs.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CuRunsTest {
 
     @TempDir
@@ -79,8 +84,81 @@ class CuRunsTest {
         assertThat(record).doesNotExist();
     }
 
+    /** A folder where a record file should be (not the worker's doing): a WARN that names it, and the start goes on. */
+    @Test
+    void oddEntryAmongTheRecordsIsAWarningNotAFailedStart(CapturedOutput log) throws Exception {
+        Path odd = Files.createDirectories(records.resolve("odd.run"));
+        Files.writeString(odd.resolve("inside"), "not a record");
+        Process cu = start("sleep", "300");
+        Path record = CuRuns.record(records, cu.toHandle());
+
+        List<String> killed = runs().killLeftovers();
+
+        assertThat(killed).as("the real record's process is still killed").singleElement().asString()
+                .contains("pid " + cu.pid());
+        assertThat(record).as("the real record is removed").doesNotExist();
+        assertThat(log.getOut()).as("the odd entry is named in a WARN").contains("WARN")
+                .contains("Cannot remove " + odd);
+    }
+
+    /**
+     * A stop signal sent to the whole process group reaches the CU and the worker at about the same time; the CU may
+     * end before the worker's stop has begun. Its run waits for the stop, and then is the stop's, not a failure.
+     */
+    @Test
+    void cuEndedByAStopSignalIsTheStopsOnceTheStopBegins() throws Exception {
+        CuRuns runs = runs(Duration.ofSeconds(20));
+        CuRuns.Run run = runs.begin();
+        Process cu = start("sleep", "300");
+        run.add(cu);
+        cu.destroy();
+        int exit = cu.waitFor();
+        assertThat(exit).as("SIGTERM: 128 + 15").isEqualTo(143);
+
+        CompletableFuture<Boolean> judged = CompletableFuture.supplyAsync(() -> run.endedByStop(exit));
+        assertThat(judged).as("the run waits for the worker's stop").isNotDone();
+        runs.drain();
+
+        assertThat(judged.get(10, TimeUnit.SECONDS)).as("ended by the stop").isTrue();
+        assertThat(run.killed()).as("the worker did not kill it").isFalse();
+        run.remove(cu);
+    }
+
+    /** Outside a stop, a CU a signal ended (the OOM killer, someone's kill) has failed with its exit code. */
+    @Test
+    void cuEndedByASignalOutsideAStopIsItsOwnFailure() throws Exception {
+        CuRuns runs = runs(Duration.ofMillis(300));
+        CuRuns.Run run = runs.begin();
+        Process cu = start("sleep", "300");
+        run.add(cu);
+        cu.destroyForcibly();
+        int exit = cu.waitFor();
+        assertThat(exit).as("SIGKILL: 128 + 9").isEqualTo(137);
+
+        assertThat(run.endedByStop(exit)).as("no stop began: the CU's own failure").isFalse();
+        run.remove(cu);
+    }
+
+    /** During a stop, a CU that ends with an exit code of its own has answered: its job is judged as always. */
+    @Test
+    void cuThatExitsDuringAStopWithoutASignalIsJudgedAsAlways() throws Exception {
+        CuRuns runs = runs(Duration.ofSeconds(20));
+        CuRuns.Run run = runs.begin();
+        Process cu = start("sh", "-c", "exit 3");
+        run.add(cu);
+        runs.drain();
+        int exit = cu.waitFor();
+
+        assertThat(run.endedByStop(exit)).as("exit 3 is the CU's answer, not the stop's").isFalse();
+        run.remove(cu);
+    }
+
     private CuRuns runs() {
-        return new CuRuns(() -> records, Duration.ofSeconds(1));
+        return runs(Duration.ofSeconds(1));
+    }
+
+    private CuRuns runs(Duration signalWait) {
+        return new CuRuns(() -> records, Duration.ofSeconds(1), signalWait);
     }
 
     private Process start(String... command) throws IOException {
