@@ -90,7 +90,7 @@ class FaultMatrixIT {
      * The workers' lease: a killed worker that stays away is gone after it and the 5 s grace (case 4); one started
      * again within it is the same worker restarted (its running drop-in job ends for that reason).
      */
-    static final Duration LEASE = Duration.ofSeconds(20);
+    static final Duration LEASE = Duration.ofSeconds(30);
     /** Start-up is most of a restart's cost: C1 only and the serial collector start a JVM faster on 2 cores. */
     static final List<String> JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     static final String OPERATOR = "Basic " + Base64.getEncoder().encodeToString("admin:connecta-dev".getBytes(StandardCharsets.UTF_8));
