@@ -62,7 +62,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PostgreSQL server of the test's own (restartable; both apps' databases), an Azurite of its own (the blob store of
  * both apps, which the test stops), the orchestrator as its own JVM with its embedded, persistent broker (which the
  * test kills with SIGKILL and starts again), and two CU workers as their own JVMs, started under {@code LC_ALL=C} with
- * the locale {@code ./connecta} picks. Short timeouts by properties (sweep every 2 s, worker grace 5 s, lease 6 s,
+ * the locale {@code ./connecta} picks. Short timeouts by properties (sweep every 2 s, worker grace 5 s, lease 30 s,
  * shutdown grace 5 s).
  * <p>
  * After every case ({@link #everyJobEndedOnceAndNothingIsLeft()}): every accepted job has ended exactly once
