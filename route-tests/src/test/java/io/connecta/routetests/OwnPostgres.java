@@ -23,13 +23,26 @@ import java.util.regex.Pattern;
  */
 final class OwnPostgres implements AutoCloseable {
 
-    static final Path BIN = Path.of(System.getenv().getOrDefault("CONNECTA_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"));
+    /** {@code CONNECTA_TEST_PG_BIN}, else the newest server under /usr/lib/postgresql (Debian's layout). */
+    static final Path BIN = System.getenv("CONNECTA_TEST_PG_BIN") != null ? Path.of(System.getenv("CONNECTA_TEST_PG_BIN"))
+            : newestServer();
     static final String USER = "postgres";
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     final int port = Apps.freePort();
     private final Path home;
     private final Path data;
+
+    private static Path newestServer() {
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
+                    .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+                    .map(v -> v.resolve("bin"))
+                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL server under /usr/lib/postgresql"));
+        } catch (IOException e) {
+            throw new IllegalStateException("no PostgreSQL server under /usr/lib/postgresql; set CONNECTA_TEST_PG_BIN", e);
+        }
+    }
 
     private OwnPostgres(Path home) {
         this.home = home;
