@@ -278,6 +278,35 @@ class JobSweepTest {
     }
 
     @Test
+    void aLateRunningReportOfAnEarlierDeliveryDoesNotTakeTheJobBackAndTheLaterRunEndsIt() throws Exception {
+        String jobId = submit();
+        takeDispatch(jobId);
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        registerWorker("cu-a1", first);
+        registerWorker("cu-b2", second);
+        // the broker handed the dispatch to cu-b2 (its second delivery), which reports first
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-b2", 1L)
+                .ofRun(2, second));
+        Await.until("RUNNING on cu-b2", () -> "cu-b2".equals(row(jobId).get("worker_instance_id")));
+
+        // cu-a1's RUNNING of the first delivery, sent late (held by the failover transport during a blip)
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("job-results").whenDone(1).create();
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-a1", 1L)
+                .ofRun(1, first));
+        assertThat(handled.matches(20, TimeUnit.SECONDS)).as("the late report was handled").isTrue();
+        assertThat(row(jobId).get("worker_instance_id")).as("the job stays on the later delivery's worker")
+                .isEqualTo("cu-b2");
+        assertThat(invalidAbout(jobId)).as("the late report is parked as invalid")
+                .contains("a RUNNING report of attempt 1 from cu-a1 is late");
+
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-b2", 1L).ofRun(2, second));
+        Await.until("the job ends SUCCEEDED, once", () -> "SUCCEEDED".equals(state(jobId)) && running() == 0);
+        assertThat(row(jobId).get("attempt")).isEqualTo(2);
+    }
+
+    @Test
     void runningJobsOfWorkersThatDidNotRestartAreLeftAlone() throws Exception {
         String incarnation = UUID.randomUUID().toString();
         registerWorker("cu-w7", incarnation);
@@ -338,6 +367,15 @@ class JobSweepTest {
         HttpResponse<String> again = upload(expiredKey);
         assertThat(again.statusCode()).as("the key is free again: %s", again.body()).isEqualTo(202);
         assertThat(json.readTree(again.body()).path("jobId").asText()).isNotEqualTo(expiredJob);
+    }
+
+    /** The reason of the invalid message about the job, off connecta.jobs.invalid (other tests' stay behind). */
+    String invalidAbout(String jobId) {
+        String selector = JobQueues.REASON_HEADER + " LIKE '%" + jobId + "%'";
+        org.apache.camel.Exchange parked = consumer.receive("activemq6:queue:" + JobQueues.INVALID + "?selector=RAW("
+                + selector + ")", 20_000);
+        assertThat(parked).as("an invalid message about job %s", jobId).isNotNull();
+        return parked.getMessage().getHeader(JobQueues.REASON_HEADER, String.class);
     }
 
     void claim(String key, String jobId, OffsetDateTime createdAt) {
