@@ -24,6 +24,10 @@ import java.util.Map;
  *       for the broker to redeliver the job's uncommitted dispatch: a RUNNING report of that run changes the row, and
  *       the sweeper leaves it alone). A DROP_IN job ends FAILED, "worker &lt;id&gt; restarted while the job ran; the
  *       file runs again as a new job"; a dispatched job is dispatched again (the same attempt limit).</li>
+ *   <li>None of these is dispatched again or ended while a dispatch message of it is still on its worker type's
+ *       queue ({@link DispatchQueue}: behind a backlog, handed back by a stopping worker, or taken back from a lost
+ *       one): it only waits in line, and is released (no worker, the deadline starts again) without a dispatch, so
+ *       one job is never dispatched twice.</li>
  *   <li>Idempotency-Key claims ({@code job_key}) still UPLOADING after {@code connecta.jobs.idempotency-claim-timeout}
  *       (their orchestrator died mid-upload) are removed with the input their upload left, so the key can be used
  *       again.</li>
@@ -104,6 +108,9 @@ public class JobSweepRoutes extends RouteBuilder {
         // body: the parameters of one job's change, header connectaSweep fail|redispatch (JobSweeper)
         from("direct:job-sweep-one").routeId("job-sweep-one")
                 .choice()
+                    // its dispatch is still on the queue: a second one would run the job twice (JobSweeper)
+                    .when(method(sweeper, "waitingInLine"))
+                        .to("direct:job-sweep-waiting")
                     .when(header(JobSweeper.ACTION).isEqualTo("fail"))
                         .to("direct:job-sweep-fail")
                     .otherwise()
@@ -137,6 +144,15 @@ public class JobSweepRoutes extends RouteBuilder {
                     .process(sweeper::countNeverRan)
                     // metrics (the running gauge goes down) and the JMS requester's reply
                     .to("direct:job-changed")
+                .end();
+
+        // released as for a dispatch (no worker, the deadline starts again), and not dispatched: the waiting message
+        // goes to a worker, whose RUNNING report takes the job; the sweeper looks again after queued-timeout
+        from("direct:job-sweep-waiting").routeId("job-sweep-waiting")
+                .to(RELEASE)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                    .log("Job ${header.jobId} waits in line: its dispatch is still on its queue, so it is not"
+                            + " dispatched again (${header.reason})")
                 .end();
 
         from("direct:job-sweep-redispatch").routeId("job-sweep-redispatch")

@@ -33,8 +33,9 @@ public class JobSweeper {
     private final Duration period;
     private final int maxAttempts;
     private final Duration claimTimeout;
+    private final DispatchQueue queue;
 
-    public JobSweeper(JobRows rows, JobMetrics metrics,
+    public JobSweeper(JobRows rows, JobMetrics metrics, DispatchQueue queue,
                       @Value("${connecta.jobs.queued-timeout:1h}") Duration queuedTimeout,
                       @Value("${connecta.jobs.worker-grace:30s}") Duration workerGrace,
                       @Value("${connecta.jobs.sweep-period-ms:30000}") long periodMs,
@@ -47,6 +48,7 @@ public class JobSweeper {
         this.period = Duration.ofMillis(periodMs);
         this.maxAttempts = maxAttempts;
         this.claimTimeout = claimTimeout;
+        this.queue = queue;
     }
 
     /** Parameters of the lock update: held for one period, so one orchestrator sweeps per period. */
@@ -137,12 +139,25 @@ public class JobSweeper {
         p.put("now", rows.now());
         p.put("error", reason);
         e.getMessage().setHeader("jobId", r.get("job_id"));
+        e.getMessage().setHeader("workerType", r.get("worker_type"));
         e.getMessage().setHeader("reason", reason);
         e.getMessage().setHeader(ACTION, fail ? "fail" : "redispatch");
         // a job that never ran was never counted as running: count it now, so that ending it leaves the gauge as it was
         e.getMessage().setHeader("connectaNeverRan", "QUEUED".equals(r.get("state")));
         e.setProperty("connectaSweepRow", r);
         e.getMessage().setBody(p);
+    }
+
+    /**
+     * Whether the job the sweeper is about to dispatch again or end ({@link #decide}) still has a dispatch message on
+     * its queue: it waits behind a backlog, or a stopping worker handed it back (or a lost worker's connection, as
+     * the broker takes it back), and a worker will get it. Dispatching it again would run it twice; ending it would
+     * end a job that only waits. A worker's own job (DROP_IN) has no dispatch.
+     */
+    public boolean waitingInLine(Exchange e) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = e.getProperty("connectaSweepRow", Map.class);
+        return !"DROP_IN".equals(r.get("origin")) && queue.holds((String) r.get("worker_type"), (String) r.get("job_id"));
     }
 
     /** Before a job that never ran ends: the running gauge goes up, so that its end takes it back down. */

@@ -14,6 +14,7 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +77,9 @@ class JobSweepTest {
 
     @Autowired
     BrokerService broker;
+
+    @Autowired
+    ProducerTemplate producer;
 
     final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
@@ -278,6 +282,51 @@ class JobSweepTest {
     }
 
     @Test
+    void theDispatchAStoppingWorkerHandedBackIsNotSentAgainWhileItWaitsInLinePastTheGrace() throws Exception {
+        String jobId = submit();
+        JsonNode first = takeDispatch(jobId);
+        registerWorker("cu-w11", null);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w11", 1L));
+        Await.until("the job is RUNNING on cu-w11", () -> "cu-w11".equals(row(jobId).get("worker_instance_id")));
+        // the stopping worker rolls its delivery back: the dispatch is on the queue again, and waits there because
+        // every consumer is busy with a long job
+        producer.sendBodyAndHeader("activemq6:queue:" + JobQueues.dispatch("cu"), json.writeValueAsString(first),
+                "jobId", jobId);
+        assertThat(deregister("cu-w11").statusCode()).isEqualTo(204);
+
+        // well past the grace (2 s) and the queued timeout (2 s) of the released job
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(20).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(row(jobId).get("attempt")).as("never dispatched again").isEqualTo(1);
+        assertThat(row(jobId).get("worker_instance_id")).as("waiting for its next worker").isNull();
+        assertThat(waiting(jobId)).as("one dispatch of the job on the queue").isOne();
+
+        // the worker the broker hands it to takes it
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).as("the handed-back dispatch").isOne();
+        registerWorker("cu-w12", null);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w12", 1L)
+                .ofRun(2, null));
+        Await.until("the job runs on cu-w12", () -> "cu-w12".equals(row(jobId).get("worker_instance_id")));
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-w12", 1L).ofRun(2, null));
+        Await.until("the job ends SUCCEEDED, once", () -> "SUCCEEDED".equals(state(jobId)) && running() == 0);
+    }
+
+    @Test
+    void aQueuedJobWaitingBehindABacklogPastTheQueuedTimeoutIsNotDispatchedAgain() throws Exception {
+        String jobId = submit();
+        Await.until("the job is QUEUED", () -> "QUEUED".equals(state(jobId)));
+
+        // well past the queued timeout (2 s): no worker took the job, its dispatch waits in line
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(20).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(state(jobId)).as("still waiting, not ended").isEqualTo("QUEUED");
+        assertThat(row(jobId).get("attempt")).as("never dispatched again").isEqualTo(1);
+        assertThat(waiting(jobId)).as("one dispatch of the job on the queue").isOne();
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).as("its one dispatch").isOne();
+    }
+
+    @Test
     void aLateRunningReportOfAnEarlierDeliveryDoesNotTakeTheJobBackAndTheLaterRunEndsIt() throws Exception {
         String jobId = submit();
         takeDispatch(jobId);
@@ -367,6 +416,22 @@ class JobSweepTest {
         HttpResponse<String> again = upload(expiredKey);
         assertThat(again.statusCode()).as("the key is free again: %s", again.body()).isEqualTo(202);
         assertThat(json.readTree(again.body()).path("jobId").asText()).isNotEqualTo(expiredJob);
+    }
+
+    /** How many dispatch messages of the job are on its queue (a browser, as the orchestrator's own user). */
+    int waiting(String jobId) throws Exception {
+        try (Connection c = new ActiveMQConnectionFactory("orchestrator", "orchestrator-test",
+                "vm://" + broker.getBrokerName() + "?create=false").createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var messages = s.createBrowser(s.createQueue(JobQueues.dispatch("cu")), "jobId = '" + jobId + "'")
+                    .getEnumeration();
+            int n = 0;
+            for (; messages.hasMoreElements(); messages.nextElement()) {
+                n++;
+            }
+            return n;
+        }
     }
 
     /** The reason of the invalid message about the job, off connecta.jobs.invalid (other tests' stay behind). */
