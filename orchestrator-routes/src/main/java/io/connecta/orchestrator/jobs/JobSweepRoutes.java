@@ -17,8 +17,10 @@ import java.util.Map;
  *       attempts they end FAILED with the reason.</li>
  *   <li>RUNNING jobs whose worker instance is gone (deregistered, and the job's row unchanged for
  *       {@code connecta.jobs.worker-grace} since: time for the broker to hand the job a stopping worker gave back to
- *       another worker; or its lease expired by more than the grace): a DROP_IN job ends FAILED, "worker &lt;id&gt;
- *       went away while the job ran"; a dispatched (FE, JMS) job is dispatched again (the same attempt limit).</li>
+ *       another worker; or its lease expired by more than the grace, counted at the earliest from this orchestrator's
+ *       start and from the end of its last failed sweep, as heartbeats may not have got through before): a DROP_IN
+ *       job ends FAILED, "worker &lt;id&gt; went away while the job ran"; a dispatched (FE, JMS) job is dispatched
+ *       again (the same attempt limit).</li>
  *   <li>RUNNING jobs whose worker restarted: it is registered under another incarnation than the one the job ran
  *       under, and neither that registration nor the job's row changed for {@code connecta.jobs.worker-grace} (time
  *       for the broker to redeliver the job's uncommitted dispatch: a RUNNING report of that run changes the row, and
@@ -82,6 +84,10 @@ public class JobSweepRoutes extends RouteBuilder {
     public void configure() {
         from("timer:job-sweep?delay={{connecta.jobs.sweep-period-ms:30000}}&period={{connecta.jobs.sweep-period-ms:30000}}")
                 .routeId("job-sweep")
+                // a sweep that threw (the database away): the workers' heartbeats failed as well (JobSweeper)
+                .onCompletion().onFailureOnly()
+                    .process(e -> sweeper.sweepFailed())
+                .end()
                 .setBody(e -> sweeper.lockParams())
                 .to(TAKE_LOCK)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))

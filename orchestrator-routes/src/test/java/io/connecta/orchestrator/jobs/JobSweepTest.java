@@ -327,6 +327,50 @@ class JobSweepTest {
     }
 
     @Test
+    void afterAFailedSweepASilentWorkerGetsItsLeaseAndTheGraceForItsHeartbeatBeforeItsJobIsTakenForLost()
+            throws Exception {
+        String back = submit();
+        String gone = submit();
+        takeDispatch(back);
+        takeDispatch(gone);
+        registerWorker("cu-w13", null);
+        registerWorker("cu-w14", null);
+        report(new ResultMessage(back, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w13", 1L));
+        report(new ResultMessage(gone, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w14", 1L));
+        Await.until("both jobs are RUNNING", () -> "cu-w13".equals(row(back).get("worker_instance_id"))
+                && "cu-w14".equals(row(gone).get("worker_instance_id")));
+
+        // the database away for the sweeper (and for the heartbeats): its lock table is gone for a while
+        NotifyBuilder failed = new NotifyBuilder(camel).fromRoute("job-sweep").whenFailed(2).create();
+        jdbc.execute("ALTER TABLE sweep_lock RENAME TO sweep_lock_away");
+        try {
+            assertThat(failed.matches(30, TimeUnit.SECONDS)).as("sweeps failed").isTrue();
+            // no heartbeat got through for an hour; leases of 3 s
+            jdbc.update("UPDATE worker SET last_heartbeat = ?, lease_seconds = 3",
+                    OffsetDateTime.now(ZoneOffset.UTC).minusHours(1));
+        } finally {
+            jdbc.execute("ALTER TABLE sweep_lock_away RENAME TO sweep_lock");
+        }
+
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(3).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper runs again").isTrue();
+        assertThat(row(back).get("worker_instance_id")).as("not yet lost: the heartbeat may be on its way")
+                .isEqualTo("cu-w13");
+        assertThat(row(gone).get("worker_instance_id")).as("not yet lost: the heartbeat may be on its way")
+                .isEqualTo("cu-w14");
+        assertThat(row(gone).get("attempt")).isEqualTo(1);
+
+        // cu-w13's heartbeat gets through; cu-w14 stays silent past its lease and the grace (5 s)
+        jdbc.update("UPDATE worker SET last_heartbeat = ?, lease_seconds = 60 WHERE instance_id = 'cu-w13'",
+                OffsetDateTime.now(ZoneOffset.UTC));
+        assertThat(takeDispatch(gone).path("attempt").asInt()).as("the silent worker's job is dispatched again")
+                .isEqualTo(2);
+        assertThat(row(back).get("worker_instance_id")).as("the worker that was heard again keeps its job")
+                .isEqualTo("cu-w13");
+        assertThat(row(back).get("attempt")).isEqualTo(1);
+    }
+
+    @Test
     void aLateRunningReportOfAnEarlierDeliveryDoesNotTakeTheJobBackAndTheLaterRunEndsIt() throws Exception {
         String jobId = submit();
         takeDispatch(jobId);
