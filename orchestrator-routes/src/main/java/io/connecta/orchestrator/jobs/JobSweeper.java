@@ -82,9 +82,9 @@ public class JobSweeper {
      * orphans among them, each with {@code orphan} = {@code gone} (deregistered, and the job's row unchanged for the
      * grace since: a gracefully stopping worker hands its jobs back to the broker, which gives them to another worker;
      * or silent for longer than its lease and the grace, counted from its last heartbeat or, if later, from when this
-     * orchestrator could hear heartbeats again: its start, the end of its last failed sweep) or {@code restarted} (registered under another incarnation
-     * than the job's for longer than the grace, and the job's row unchanged for as long: the broker's redelivery of
-     * the run, reported RUNNING, would have changed it).
+     * orchestrator could hear heartbeats again: its start, the end of its last failed sweep) or {@code restarted}
+     * (registered under another incarnation than the job's for longer than the grace, and the job's row unchanged for
+     * as long: the broker's redelivery of the run, reported RUNNING, would have changed it).
      */
     public List<Map<String, Object>> orphans(List<Map<String, Object>> running) {
         Instant now = rows.now().toInstant();
@@ -173,7 +173,8 @@ public class JobSweeper {
     public boolean waitingInLine(Exchange e) {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = e.getProperty("connectaSweepRow", Map.class);
-        return !"DROP_IN".equals(r.get("origin")) && queue.holds((String) r.get("worker_type"), (String) r.get("job_id"));
+        return !"DROP_IN".equals(r.get("origin"))
+                && queue.holds((String) r.get("worker_type"), (String) r.get("job_id"));
     }
 
     /** Before a job that never ran ends: the running gauge goes up, so that its end takes it back down. */
