@@ -56,6 +56,9 @@ public class JobStoreRoutes extends RouteBuilder {
             + " AND (worker_instance_id IS NULL OR worker_instance_id <> :#workerInstanceId"
             // a report without an incarnation (an older worker) compares equal here
             + " OR COALESCE(worker_incarnation, '') <> COALESCE(:#workerIncarnation, worker_incarnation, ''))"
+            // a late report of an earlier delivery (the first worker's RUNNING, held up, after the broker gave the job
+            // to a second one) takes nothing back; a report without an attempt (an older worker) is not compared
+            + " AND attempt <= COALESCE(:#attempt, attempt)"
             // a late report of an incarnation its worker no longer runs under (its restart registered another)
             // takes nothing over: the job would look lost again to the sweeper
             + " AND NOT EXISTS (SELECT 1 FROM worker w WHERE w.instance_id = :#workerInstanceId"

@@ -17,13 +17,19 @@ import java.util.Map;
  *       attempts they end FAILED with the reason.</li>
  *   <li>RUNNING jobs whose worker instance is gone (deregistered, and the job's row unchanged for
  *       {@code connecta.jobs.worker-grace} since: time for the broker to hand the job a stopping worker gave back to
- *       another worker; or its lease expired by more than the grace): a DROP_IN job ends FAILED, "worker &lt;id&gt;
- *       went away while the job ran"; a dispatched (FE, JMS) job is dispatched again (the same attempt limit).</li>
+ *       another worker; or its lease expired by more than the grace, counted at the earliest from this orchestrator's
+ *       start and from the end of its last failed sweep, as heartbeats may not have got through before): a DROP_IN
+ *       job ends FAILED, "worker &lt;id&gt; went away while the job ran"; a dispatched (FE, JMS) job is dispatched
+ *       again (the same attempt limit).</li>
  *   <li>RUNNING jobs whose worker restarted: it is registered under another incarnation than the one the job ran
  *       under, and neither that registration nor the job's row changed for {@code connecta.jobs.worker-grace} (time
  *       for the broker to redeliver the job's uncommitted dispatch: a RUNNING report of that run changes the row, and
  *       the sweeper leaves it alone). A DROP_IN job ends FAILED, "worker &lt;id&gt; restarted while the job ran; the
  *       file runs again as a new job"; a dispatched job is dispatched again (the same attempt limit).</li>
+ *   <li>None of these is dispatched again or ended while a dispatch message of it is still on its worker type's
+ *       queue ({@link DispatchQueue}: behind a backlog, handed back by a stopping worker, or taken back from a lost
+ *       one): it only waits in line, and is released (no worker, the deadline starts again) without a dispatch, so
+ *       one job is never dispatched twice.</li>
  *   <li>Idempotency-Key claims ({@code job_key}) still UPLOADING after {@code connecta.jobs.idempotency-claim-timeout}
  *       (their orchestrator died mid-upload) are removed with the input their upload left, so the key can be used
  *       again.</li>
@@ -76,6 +82,10 @@ public class JobSweepRoutes extends RouteBuilder {
     public void configure() {
         from("timer:job-sweep?delay={{connecta.jobs.sweep-period-ms:30000}}&period={{connecta.jobs.sweep-period-ms:30000}}")
                 .routeId("job-sweep")
+                // a sweep that threw (the database away): the workers' heartbeats failed as well (JobSweeper)
+                .onCompletion().onFailureOnly()
+                    .process(e -> sweeper.sweepFailed())
+                .end()
                 .setBody(e -> sweeper.lockParams())
                 .to(TAKE_LOCK)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
@@ -102,6 +112,9 @@ public class JobSweepRoutes extends RouteBuilder {
         // body: the parameters of one job's change, header connectaSweep fail|redispatch (JobSweeper)
         from("direct:job-sweep-one").routeId("job-sweep-one")
                 .choice()
+                    // its dispatch is still on the queue: a second one would run the job twice (JobSweeper)
+                    .when(method(sweeper, "waitingInLine"))
+                        .to("direct:job-sweep-waiting")
                     .when(header(JobSweeper.ACTION).isEqualTo("fail"))
                         .to("direct:job-sweep-fail")
                     .otherwise()
@@ -135,6 +148,15 @@ public class JobSweepRoutes extends RouteBuilder {
                     .process(sweeper::countNeverRan)
                     // metrics (the running gauge goes down) and the JMS requester's reply
                     .to("direct:job-changed")
+                .end();
+
+        // released as for a dispatch (no worker, the deadline starts again), and not dispatched: the waiting message
+        // goes to a worker, whose RUNNING report takes the job; the sweeper looks again after queued-timeout
+        from("direct:job-sweep-waiting").routeId("job-sweep-waiting")
+                .to(RELEASE)
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                    .log("Job ${header.jobId} waits in line: its dispatch is still on its queue, so it is not"
+                            + " dispatched again (${header.reason})")
                 .end();
 
         from("direct:job-sweep-redispatch").routeId("job-sweep-redispatch")

@@ -33,8 +33,14 @@ public class JobSweeper {
     private final Duration period;
     private final int maxAttempts;
     private final Duration claimTimeout;
+    private final DispatchQueue queue;
+    /**
+     * Since when this orchestrator could hear the workers' heartbeats: its start, or the end of its last sweep that
+     * failed (the database away: heartbeats failed too, and the workers back off before they try again).
+     */
+    private volatile Instant hearingSince;
 
-    public JobSweeper(JobRows rows, JobMetrics metrics,
+    public JobSweeper(JobRows rows, JobMetrics metrics, DispatchQueue queue,
                       @Value("${connecta.jobs.queued-timeout:1h}") Duration queuedTimeout,
                       @Value("${connecta.jobs.worker-grace:30s}") Duration workerGrace,
                       @Value("${connecta.jobs.sweep-period-ms:30000}") long periodMs,
@@ -47,6 +53,13 @@ public class JobSweeper {
         this.period = Duration.ofMillis(periodMs);
         this.maxAttempts = maxAttempts;
         this.claimTimeout = claimTimeout;
+        this.queue = queue;
+        this.hearingSince = rows.now().toInstant();
+    }
+
+    /** A sweep failed (it threw): heartbeats may not have got through either; none is missed until lease and grace. */
+    public void sweepFailed() {
+        hearingSince = rows.now().toInstant();
     }
 
     /** Parameters of the lock update: held for one period, so one orchestrator sweeps per period. */
@@ -68,20 +81,25 @@ public class JobSweeper {
      * Body: the RUNNING jobs with their worker's lease and incarnation (null when the worker deregistered) → the
      * orphans among them, each with {@code orphan} = {@code gone} (deregistered, and the job's row unchanged for the
      * grace since: a gracefully stopping worker hands its jobs back to the broker, which gives them to another worker;
-     * or silent for longer than its lease and the grace) or {@code restarted} (registered under another incarnation
-     * than the job's for longer than the grace, and the job's row unchanged for as long: the broker's redelivery of
-     * the run, reported RUNNING, would have changed it).
+     * or silent for longer than its lease and the grace, counted from its last heartbeat or, if later, from when this
+     * orchestrator could hear heartbeats again: its start, the end of its last failed sweep) or {@code restarted}
+     * (registered under another incarnation than the job's for longer than the grace, and the job's row unchanged for
+     * as long: the broker's redelivery of the run, reported RUNNING, would have changed it).
      */
     public List<Map<String, Object>> orphans(List<Map<String, Object>> running) {
         Instant now = rows.now().toInstant();
+        Instant hearing = hearingSince;
         List<Map<String, Object>> orphans = new ArrayList<>();
         for (Map<String, Object> row : running) {
             Map<String, Object> r = Rows.caseInsensitive(row);
             Instant heartbeat = Rows.instant(r.get("last_heartbeat"));
             boolean unchangedForTheGrace = Rows.instant(r.get("updated_at")).plus(workerGrace).isBefore(now);
+            // silent only from when we could hear it: after an outage (this orchestrator's restart, the database
+            // away) a healthy worker's heartbeat comes within its lease and the grace, not at the first sweep
+            Instant silentSince = heartbeat == null || heartbeat.isBefore(hearing) ? hearing : heartbeat;
             // deregistered (its row touched then: a stopping worker's handed-back jobs get the grace too), or silent
             if ((heartbeat == null && unchangedForTheGrace)
-                    || (heartbeat != null && heartbeat.plusSeconds(((Number) r.get("lease_seconds")).longValue())
+                    || (heartbeat != null && silentSince.plusSeconds(((Number) r.get("lease_seconds")).longValue())
                     .plus(workerGrace).isBefore(now))) {
                 r.put("orphan", "gone");
                 orphans.add(r);
@@ -137,12 +155,26 @@ public class JobSweeper {
         p.put("now", rows.now());
         p.put("error", reason);
         e.getMessage().setHeader("jobId", r.get("job_id"));
+        e.getMessage().setHeader("workerType", r.get("worker_type"));
         e.getMessage().setHeader("reason", reason);
         e.getMessage().setHeader(ACTION, fail ? "fail" : "redispatch");
         // a job that never ran was never counted as running: count it now, so that ending it leaves the gauge as it was
         e.getMessage().setHeader("connectaNeverRan", "QUEUED".equals(r.get("state")));
         e.setProperty("connectaSweepRow", r);
         e.getMessage().setBody(p);
+    }
+
+    /**
+     * Whether the job the sweeper is about to dispatch again or end ({@link #decide}) still has a dispatch message on
+     * its queue: it waits behind a backlog, or a stopping worker handed it back (or a lost worker's connection, as
+     * the broker takes it back), and a worker will get it. Dispatching it again would run it twice; ending it would
+     * end a job that only waits. A worker's own job (DROP_IN) has no dispatch.
+     */
+    public boolean waitingInLine(Exchange e) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = e.getProperty("connectaSweepRow", Map.class);
+        return !"DROP_IN".equals(r.get("origin"))
+                && queue.holds((String) r.get("worker_type"), (String) r.get("job_id"));
     }
 
     /** Before a job that never ran ends: the running gauge goes up, so that its end takes it back down. */

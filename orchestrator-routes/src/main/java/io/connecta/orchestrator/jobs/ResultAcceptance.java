@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * <li>for a job the orchestrator knows (dispatched) and from the worker instance that runs it: the one it was last
  * reported RUNNING on; before any RUNNING report (QUEUED) the first worker of that type to report takes it, and a
  * RUNNING report of another instance moves the job there (the broker handed the job to that worker after the first
- * one died); a final result of another instance only if the recorded one is no longer registered (its run was
- * handed on and its RUNNING report is still on the way);</li>
+ * one died) unless it reports an earlier attempt than the job's (a late report of a delivery the broker has since
+ * given to another worker); a final result of another instance only if the recorded one is no longer registered (its
+ * run was handed on and its RUNNING report is still on the way);</li>
  * <li>with that job's own result blob ({@code jobs/<jobId>/output}), or none;</li>
  * <li>for a job a worker started itself (origin DROP_IN): from a registered instance of that worker type, with a
  * UUID job id that is not another job's, and no blob.</li>
@@ -109,6 +110,23 @@ public class ResultAcceptance {
             throw new InvalidJobMessageException("job " + result.jobId() + " runs on worker instance " + recorded
                     + ", not " + instance);
         }
+        int attempt = ((Number) job.get("attempt")).intValue();
+        if (result.status() == JobState.RUNNING && JobState.RUNNING.name().equals(job.get("state"))
+                && result.attempt() != null && result.attempt() < attempt && !sameRun(job, instance, result)) {
+            // the broker gave the job to another worker (a later delivery, already reported): this run was handed
+            // on; taking the job back would leave it RUNNING on a run that no longer reports, and refuse the result
+            // of the one that does
+            throw new InvalidJobMessageException("job " + result.jobId() + " runs its attempt " + attempt + " on "
+                    + (recorded == null ? "the next worker to report it" : "worker instance " + recorded)
+                    + "; a RUNNING report of attempt " + result.attempt() + " from " + instance + " is late");
+        }
+    }
+
+    /** The report comes from the run the job is recorded on (a report without an incarnation matches any). */
+    private static boolean sameRun(Map<String, Object> job, String instance, ResultMessage result) {
+        Object incarnation = job.get("worker_incarnation");
+        return instance.equals(job.get("worker_instance_id")) && (incarnation == null
+                || result.workerIncarnation() == null || incarnation.equals(result.workerIncarnation()));
     }
 
     private void checkSender(String sender, String workerType) {
@@ -121,7 +139,7 @@ public class ResultAcceptance {
 
     private Map<String, Object> job(String jobId) {
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT worker_type, origin, worker_instance_id,"
-                + " input_blob_id FROM job WHERE job_id = ?", jobId);
+                + " input_blob_id, state, attempt, worker_incarnation FROM job WHERE job_id = ?", jobId);
         return rows.isEmpty() ? null : io.connecta.common.sql.Rows.caseInsensitive(rows.get(0));
     }
 

@@ -38,9 +38,12 @@ public class WorkerRegistryRoutes extends RouteBuilder {
     private static final String HEARTBEAT = "sql:UPDATE worker SET last_heartbeat = :#now, owner = :#owner" + OWNED;
     private static final String DELETE = "sql:DELETE FROM worker" + OWNED;
     // the jobs a deregistering (gracefully stopping) worker handed back to the broker: their grace for the broker's
-    // redelivery to another worker starts now (jobs/JobSweepRoutes), so the sweeper does not dispatch them twice
+    // redelivery to another worker starts now (jobs/JobSweepRoutes), so the sweeper does not dispatch them twice.
+    // Touched before the worker's row goes (while it is there, the sweeper takes its jobs for a live worker's), and
+    // only while the caller's registration is there: a repeated deregistration postpones no sweep
     private static final String TOUCH_RUNNING = "sql:UPDATE job SET updated_at = :#now"
-            + " WHERE worker_instance_id = :#instanceId AND state = 'RUNNING'";
+            + " WHERE worker_instance_id = :#instanceId AND state = 'RUNNING' AND EXISTS (SELECT 1 FROM worker w"
+            + " WHERE w.instance_id = :#instanceId AND (w.owner = :#owner OR w.owner IS NULL))";
     private static final String SELECT_OWNER = "sql:SELECT owner FROM worker WHERE instance_id = :#instanceId"
             + "?outputType=SelectOne&outputHeader=registeredOwner";
     private static final String SELECT_ALL = "sql:SELECT " + COLUMNS + " FROM worker ORDER BY worker_type, instance_id";
@@ -96,11 +99,13 @@ public class WorkerRegistryRoutes extends RouteBuilder {
                         "owner", ApiCaller.subject(e), "now", rows.now())))
                 .to(SELECT_OWNER)
                 .process(e -> refuseOthers(e, 403, "belongs to another credential"))
+                // first its jobs' grace, then the worker: a sweep in between must not find them RUNNING on a
+                // deregistered worker with their old updated_at (it would dispatch them again at once)
+                .to(TOUCH_RUNNING)
                 .to(DELETE)
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                     .process(this::unknownWorker)
                 .end()
-                .to(TOUCH_RUNNING)
                 .log("Worker ${header.instanceId} deregistered")
                 .setBody(constant(null))
                 .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(204));

@@ -14,6 +14,7 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ConsumerTemplate;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +77,9 @@ class JobSweepTest {
 
     @Autowired
     BrokerService broker;
+
+    @Autowired
+    ProducerTemplate producer;
 
     final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
 
@@ -278,6 +282,134 @@ class JobSweepTest {
     }
 
     @Test
+    void theDispatchAStoppingWorkerHandedBackIsNotSentAgainWhileItWaitsInLinePastTheGrace() throws Exception {
+        String jobId = submit();
+        JsonNode first = takeDispatch(jobId);
+        registerWorker("cu-w11", null);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w11", 1L));
+        Await.until("the job is RUNNING on cu-w11", () -> "cu-w11".equals(row(jobId).get("worker_instance_id")));
+        // the stopping worker rolls its delivery back: the dispatch is on the queue again, and waits there because
+        // every consumer is busy with a long job
+        producer.sendBodyAndHeader("activemq6:queue:" + JobQueues.dispatch("cu"), json.writeValueAsString(first),
+                "jobId", jobId);
+        assertThat(deregister("cu-w11").statusCode()).isEqualTo(204);
+
+        // well past the grace (2 s) and the queued timeout (2 s) of the released job
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(20).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(row(jobId).get("attempt")).as("never dispatched again").isEqualTo(1);
+        assertThat(row(jobId).get("worker_instance_id")).as("waiting for its next worker").isNull();
+        assertThat(waiting(jobId)).as("one dispatch of the job on the queue").isOne();
+
+        // the worker the broker hands it to takes it
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).as("the handed-back dispatch").isOne();
+        registerWorker("cu-w12", null);
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w12", 1L)
+                .ofRun(2, null));
+        Await.until("the job runs on cu-w12", () -> "cu-w12".equals(row(jobId).get("worker_instance_id")));
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-w12", 1L).ofRun(2, null));
+        Await.until("the job ends SUCCEEDED, once", () -> "SUCCEEDED".equals(state(jobId)) && running() == 0);
+    }
+
+    @Test
+    void aQueuedJobWaitingBehindABacklogPastTheQueuedTimeoutIsNotDispatchedAgain() throws Exception {
+        String jobId = submit();
+        Await.until("the job is QUEUED", () -> "QUEUED".equals(state(jobId)));
+
+        // well past the queued timeout (2 s): no worker took the job, its dispatch waits in line
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(20).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper ran on").isTrue();
+        assertThat(state(jobId)).as("still waiting, not ended").isEqualTo("QUEUED");
+        assertThat(row(jobId).get("attempt")).as("never dispatched again").isEqualTo(1);
+        assertThat(waiting(jobId)).as("one dispatch of the job on the queue").isOne();
+        assertThat(takeDispatch(jobId).path("attempt").asInt()).as("its one dispatch").isOne();
+        // its next dispatch (the one just taken is gone now) would end it FAILED in some later test
+        jdbc.update("DELETE FROM job WHERE job_id = ?", jobId);
+    }
+
+    @Test
+    void afterAFailedSweepASilentWorkerGetsItsLeaseAndTheGraceForItsHeartbeatBeforeItsJobIsTakenForLost()
+            throws Exception {
+        String back = submit();
+        String gone = submit();
+        takeDispatch(back);
+        takeDispatch(gone);
+        registerWorker("cu-w13", null);
+        registerWorker("cu-w14", null);
+        report(new ResultMessage(back, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w13", 1L));
+        report(new ResultMessage(gone, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-w14", 1L));
+        Await.until("both jobs are RUNNING", () -> "cu-w13".equals(row(back).get("worker_instance_id"))
+                && "cu-w14".equals(row(gone).get("worker_instance_id")));
+
+        // the database away for the sweeper (and for the heartbeats): its lock table is gone for a while
+        NotifyBuilder failed = new NotifyBuilder(camel).fromRoute("job-sweep").whenFailed(2).create();
+        jdbc.execute("ALTER TABLE sweep_lock RENAME TO sweep_lock_away");
+        try {
+            assertThat(failed.matches(30, TimeUnit.SECONDS)).as("sweeps failed").isTrue();
+            // no heartbeat got through for an hour; leases of 3 s
+            jdbc.update("UPDATE worker SET last_heartbeat = ?, lease_seconds = 3",
+                    OffsetDateTime.now(ZoneOffset.UTC).minusHours(1));
+        } finally {
+            jdbc.execute("ALTER TABLE sweep_lock_away RENAME TO sweep_lock");
+        }
+
+        NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("job-sweep").whenCompleted(3).create();
+        assertThat(sweeps.matches(30, TimeUnit.SECONDS)).as("the sweeper runs again").isTrue();
+        assertThat(row(back).get("worker_instance_id")).as("not yet lost: the heartbeat may be on its way")
+                .isEqualTo("cu-w13");
+        assertThat(row(gone).get("worker_instance_id")).as("not yet lost: the heartbeat may be on its way")
+                .isEqualTo("cu-w14");
+        assertThat(row(gone).get("attempt")).isEqualTo(1);
+
+        // cu-w13's heartbeat gets through; cu-w14 stays silent past its lease and the grace (5 s)
+        jdbc.update("UPDATE worker SET last_heartbeat = ?, lease_seconds = 60 WHERE instance_id = 'cu-w13'",
+                OffsetDateTime.now(ZoneOffset.UTC));
+        assertThat(takeDispatch(gone).path("attempt").asInt()).as("the silent worker's job is dispatched again")
+                .isEqualTo(2);
+        assertThat(row(back).get("worker_instance_id")).as("the worker that was heard again keeps its job")
+                .isEqualTo("cu-w13");
+        assertThat(row(back).get("attempt")).isEqualTo(1);
+
+        // both end, so the running gauge is back down for the next test
+        report(new ResultMessage(back, JobState.SUCCEEDED, "jobs/" + back + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-w13", 1L));
+        report(new ResultMessage(gone, JobState.SUCCEEDED, "jobs/" + gone + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-w13", 1L).ofRun(2, null));
+        Await.until("both end SUCCEEDED, once", () -> "SUCCEEDED".equals(state(back))
+                && "SUCCEEDED".equals(state(gone)) && running() == 0);
+    }
+
+    @Test
+    void aLateRunningReportOfAnEarlierDeliveryDoesNotTakeTheJobBackAndTheLaterRunEndsIt() throws Exception {
+        String jobId = submit();
+        takeDispatch(jobId);
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        registerWorker("cu-a1", first);
+        registerWorker("cu-b2", second);
+        // the broker handed the dispatch to cu-b2 (its second delivery), which reports first
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-b2", 1L)
+                .ofRun(2, second));
+        Await.until("RUNNING on cu-b2", () -> "cu-b2".equals(row(jobId).get("worker_instance_id")));
+
+        // cu-a1's RUNNING of the first delivery, sent late (held by the failover transport during a blip)
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("job-results").whenDone(1).create();
+        report(new ResultMessage(jobId, JobState.RUNNING, null, null, null, Instant.now(), null, "cu-a1", 1L)
+                .ofRun(1, first));
+        assertThat(handled.matches(20, TimeUnit.SECONDS)).as("the late report was handled").isTrue();
+        assertThat(row(jobId).get("worker_instance_id")).as("the job stays on the later delivery's worker")
+                .isEqualTo("cu-b2");
+        assertThat(invalidAbout(jobId)).as("the late report is parked as invalid")
+                .contains("a RUNNING report of attempt 1 from cu-a1 is late");
+
+        report(new ResultMessage(jobId, JobState.SUCCEEDED, "jobs/" + jobId + "/output", 0, null, Instant.now(),
+                Instant.now(), "cu-b2", 1L).ofRun(2, second));
+        Await.until("the job ends SUCCEEDED, once", () -> "SUCCEEDED".equals(state(jobId)) && running() == 0);
+        assertThat(row(jobId).get("attempt")).isEqualTo(2);
+    }
+
+    @Test
     void runningJobsOfWorkersThatDidNotRestartAreLeftAlone() throws Exception {
         String incarnation = UUID.randomUUID().toString();
         registerWorker("cu-w7", incarnation);
@@ -338,6 +470,31 @@ class JobSweepTest {
         HttpResponse<String> again = upload(expiredKey);
         assertThat(again.statusCode()).as("the key is free again: %s", again.body()).isEqualTo(202);
         assertThat(json.readTree(again.body()).path("jobId").asText()).isNotEqualTo(expiredJob);
+    }
+
+    /** How many dispatch messages of the job are on its queue (a browser, as the orchestrator's own user). */
+    int waiting(String jobId) throws Exception {
+        try (Connection c = new ActiveMQConnectionFactory("orchestrator", "orchestrator-test",
+                "vm://" + broker.getBrokerName() + "?create=false").createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var messages = s.createBrowser(s.createQueue(JobQueues.dispatch("cu")), "jobId = '" + jobId + "'")
+                    .getEnumeration();
+            int n = 0;
+            for (; messages.hasMoreElements(); messages.nextElement()) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    /** The reason of the invalid message about the job, off connecta.jobs.invalid (other tests' stay behind). */
+    String invalidAbout(String jobId) {
+        String selector = JobQueues.REASON_HEADER + " LIKE '%" + jobId + "%'";
+        org.apache.camel.Exchange parked = consumer.receive("activemq6:queue:" + JobQueues.INVALID + "?selector=RAW("
+                + selector + ")", 20_000);
+        assertThat(parked).as("an invalid message about job %s", jobId).isNotNull();
+        return parked.getMessage().getHeader(JobQueues.REASON_HEADER, String.class);
     }
 
     void claim(String key, String jobId, OffsetDateTime createdAt) {
