@@ -11,8 +11,6 @@ import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.ActiveMQConnectionFactory;
-import org.apache.activemq.broker.BrokerService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +31,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,10 +60,10 @@ class WorkerStopTest {
     static final Duration END = Duration.ofSeconds(30);
     static final TestIssuer ISSUER = TestIssuer.start();
 
-    static BrokerService broker;
+    static ResultsBroker broker;
     static Connection connection;
     static Path varDir;
-    static final List<JsonNode> reports = new CopyOnWriteArrayList<>();
+    static List<JsonNode> reports;
     static final List<Process> planted = new ArrayList<>();
 
     static String longJob;
@@ -77,29 +74,15 @@ class WorkerStopTest {
         varDir = Files.createTempDirectory("connecta-worker-stop-test");
         // the CU runs as nobody (cu-worker-test.yml), who must reach its work dir
         Files.setPosixFilePermissions(varDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        broker = new BrokerService();
-        broker.setBrokerName(BROKER);
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        connection = new ActiveMQConnectionFactory("vm://" + BROKER + "?create=false").createConnection();
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        session.createConsumer(session.createQueue(JobQueues.RESULTS)).setMessageListener(m -> {
-            try {
-                reports.add(JSON.readTree(((TextMessage) m).getText()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        connection.start();
+        broker = ResultsBroker.start(BROKER);
+        connection = broker.connection();
+        reports = broker.reports();
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
         planted.forEach(Process::destroyForcibly);
-        connection.close();
-        broker.stop();
+        broker.close();
         ISSUER.close();
     }
 

@@ -1,17 +1,12 @@
 package io.connecta.cu.dropin;
 
+import io.connecta.cu.ResultsBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.connecta.common.job.JobQueues;
 import io.connecta.common.test.Await;
 import io.connecta.common.test.Http;
 import io.connecta.common.test.TestIssuer;
 import io.connecta.cu.CuWorkerApplication;
-import jakarta.jms.Connection;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
-import org.apache.activemq.ActiveMQConnectionFactory;
-import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +30,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,11 +55,10 @@ class DropInRoutesTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BROKER = "dropin-test";
 
-    static BrokerService broker;
+    static ResultsBroker broker;
     static Path varDir;
     static Path root;
-    static Connection reportsConnection;
-    static final List<JsonNode> reports = new CopyOnWriteArrayList<>();
+    static List<JsonNode> reports;
 
     @LocalServerPort
     int port;
@@ -80,7 +73,7 @@ class DropInRoutesTest {
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         registry.add("connecta.var-dir", () -> varDir.toString());
         registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
-        registry.add("spring.activemq.broker-url", () -> "vm://" + BROKER + "?create=false");
+        registry.add("spring.activemq.broker-url", () -> ResultsBroker.urlOf(BROKER));
     }
 
     @BeforeAll
@@ -89,28 +82,13 @@ class DropInRoutesTest {
         // the CU runs as nobody (cu-worker-test.yml): its sandbox is set up as that user, who must reach the work dir
         Files.setPosixFilePermissions(varDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         root = varDir.resolve("dropin");
-        broker = new BrokerService();
-        broker.setBrokerName(BROKER);
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        reportsConnection = new ActiveMQConnectionFactory("vm://" + BROKER + "?create=false").createConnection();
-        Session session = reportsConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        session.createConsumer(session.createQueue(JobQueues.RESULTS)).setMessageListener(m -> {
-            try {
-                reports.add(JSON.readTree(((TextMessage) m).getText()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        reportsConnection.start();
+        broker = ResultsBroker.start(BROKER);
+        reports = broker.reports();
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        reportsConnection.close();
-        broker.stop();
+        broker.close();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.connecta.cu.jobs;
 
+import io.connecta.cu.ResultsBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connecta.common.blob.BlobStore;
@@ -13,8 +14,6 @@ import io.connecta.cu.registration.WorkerIdentity;
 import jakarta.jms.Connection;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.ActiveMQConnectionFactory;
-import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -40,7 +39,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,10 +64,10 @@ class CuJobRoutesTest {
     static final Duration END = Duration.ofSeconds(30);
     static final TestIssuer ISSUER = TestIssuer.start();
 
-    static BrokerService broker;
+    static ResultsBroker broker;
     static Path varDir;
     static Connection connection;
-    static final List<JsonNode> reports = new CopyOnWriteArrayList<>();
+    static List<JsonNode> reports;
 
     @LocalServerPort
     int port;
@@ -87,35 +85,21 @@ class CuJobRoutesTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("connecta.var-dir", () -> varDir.toString());
         registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
-        registry.add("spring.activemq.broker-url", () -> "vm://" + BROKER + "?create=false");
+        registry.add("spring.activemq.broker-url", () -> ResultsBroker.urlOf(BROKER));
     }
 
     @BeforeAll
     static void startBroker() throws Exception {
         varDir = Files.createTempDirectory("connecta-cu-job-test");
         Files.setPosixFilePermissions(varDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        broker = new BrokerService();
-        broker.setBrokerName(BROKER);
-        broker.setPersistent(false);
-        broker.setUseJmx(false);
-        broker.setUseShutdownHook(false);
-        broker.start();
-        connection = new ActiveMQConnectionFactory("vm://" + BROKER + "?create=false").createConnection();
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        session.createConsumer(session.createQueue(JobQueues.RESULTS)).setMessageListener(m -> {
-            try {
-                reports.add(JSON.readTree(((TextMessage) m).getText()));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        connection.start();
+        broker = ResultsBroker.start(BROKER);
+        connection = broker.connection();
+        reports = broker.reports();
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        connection.close();
-        broker.stop();
+        broker.close();
         ISSUER.close();
     }
 
