@@ -35,17 +35,15 @@ class EmbeddedBrokerSecurityTest {
     BrokerService broker;
 
     @Test
-    void aConnectionWithoutUserIsRefused() {
-        assertThatThrownBy(() -> connect(null, null).close()).as("an anonymous connection")
-                .isInstanceOf(JMSSecurityException.class);
+    void aConnectionWithoutUserIsRefused() throws Exception {
+        assertThat(refused(null, null)).as("an anonymous connection").isInstanceOf(JMSSecurityException.class);
     }
 
     @Test
-    void aWrongPasswordIsRefused() {
-        assertThatThrownBy(() -> connect("producer", "guess").close()).as("the producer with a wrong password")
+    void aWrongPasswordIsRefused() throws Exception {
+        assertThat(refused("producer", "guess")).as("the producer with a wrong password")
                 .isInstanceOf(JMSSecurityException.class);
-        assertThatThrownBy(() -> connect("nobody", "producer-test").close()).as("an unknown user")
-                .isInstanceOf(JMSSecurityException.class);
+        assertThat(refused("nobody", "producer-test")).as("an unknown user").isInstanceOf(JMSSecurityException.class);
     }
 
     @Test
@@ -108,6 +106,26 @@ class EmbeddedBrokerSecurityTest {
     }
 
     /** A started connection to the broker's TCP port (ActiveMQ authenticates when the connection starts). */
+    /**
+     * The broker's refusal of a connection as {@code user}. The refusal can reach the client after the broker has
+     * already closed the socket, and the client then reports only "Disposed due to prior exception": such a connect is
+     * tried again (three tries in all). Fails if a connection is accepted or no try shows the refusal.
+     */
+    JMSSecurityException refused(String user, String password) throws Exception {
+        JMSException last = null;
+        for (int i = 0; i < 3; i++) {
+            try {
+                connect(user, password).close();
+                throw new AssertionError("the broker accepted a connection as " + user);
+            } catch (JMSSecurityException e) {
+                return e;
+            } catch (JMSException e) {
+                last = e;
+            }
+        }
+        throw new AssertionError("no try showed the broker's refusal of " + user, last);
+    }
+
     Connection connect(String user, String password) throws Exception {
         String url = broker.getTransportConnectors().get(0).getPublishableConnectString();
         Connection c = new ActiveMQConnectionFactory(user, password, url).createConnection();
